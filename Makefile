@@ -1,0 +1,28 @@
+# `make brief` and `make test` do all the set-up on a fresh machine: a virtual environment in .venv,
+# PyTorch (CPU build where there is no GPU), then this project and its dependencies.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install brief test bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/install-torch.sh
+	$(PYTHON) -m venv $(VENV)
+	scripts/install-torch.sh $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+brief: $(STAMP)
+	$(BIN)/summarizer ingest seeds/ --format table
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest_speed.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

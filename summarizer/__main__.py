@@ -1,0 +1,5 @@
+"""`python -m summarizer`."""
+
+from summarizer.cli import main
+
+main()

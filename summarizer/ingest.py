@@ -1,0 +1,282 @@
+"""Read inputs (files, folders, globs, stdin) of every supported format into RawDocuments.
+
+Bad input never stops a run: each one becomes a `Problem` record naming the file and the reason,
+and the caller reports it and goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import codecs
+import glob
+import json
+import sys
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator
+
+from summarizer.dates import parse_iso
+from summarizer.records import Problem, RawDocument, Source
+from summarizer.settings import MB, Settings
+
+TEXT_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md"}
+HTML_FORMATS = {".html": "html", ".htm": "html", ".xhtml": "html"}
+JSON_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+FORMATS = {**TEXT_FORMATS, **HTML_FORMATS, **JSON_FORMATS}
+SUPPORTED = ", ".join(sorted(FORMATS))
+STDIN = "-"
+
+_META_FIELDS = ("id", "title", "outlet", "published", "url", "language")
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we accept."""
+
+
+# --- finding inputs -------------------------------------------------------------------------------
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[Path | str | Problem]:
+    """Files named, found in folders (recursively) or matched by globs, in a stable order; '-' is stdin."""
+    seen: set[Path] = set()
+    for spec in paths:
+        if spec == STDIN:
+            yield STDIN
+            continue
+        path = Path(spec)
+        if path.is_dir():
+            candidates = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path)))
+        elif path.exists():
+            candidates = [path]
+        else:
+            candidates = [Path(p) for p in sorted(glob.glob(spec, recursive=True)) if Path(p).is_file()]
+            if not candidates:
+                yield Problem(Source(spec), "no such file, folder or matching glob", "check the path")
+                continue
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield candidate
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+# --- decoding -------------------------------------------------------------------------------------
+
+# Frequent Arabic letter pairs and words: text decoded with the right single-byte code page is full
+# of them; the wrong one turns them into other letters.
+_ARABIC_MARKERS = ("ال", "في", "من", "على", "ان", "لا", "ما", "و")
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (BOM or not), UTF-16, Windows-1256 or ISO-8859-6; return (text, encoding)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[3:], "utf-8"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16"), "utf-16"
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _strict(data, utf16), utf16
+    if b"\x00" in data:
+        raise DecodeError("binary data (NUL bytes), not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best: tuple[float, str, str] | None = None
+    for encoding in ("cp1256", "iso-8859-6"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        score = _arabic_score(text)
+        if best is None or score > best[0]:
+            best = (score, text, encoding)
+    if best is None or best[0] <= 0 or _control_ratio(best[1]) > 0.05:
+        raise DecodeError("not text in UTF-8, UTF-16, Windows-1256 or ISO-8859-6")
+    return best[1], best[2]
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise DecodeError(f"declares {encoding} but is not valid {encoding}") from exc
+    return text.removeprefix("\ufeff")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Spot UTF-16 without a byte-order mark by where its NUL bytes fall (ASCII or Arabic code points)."""
+    sample = data[:4000]
+    if len(sample) < 4 or len(sample) % 2 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        # In Arabic or ASCII text the high byte of each code unit is 0x00 or 0x06.
+        zeros, sixes = high.count(0), high.count(6)
+        if zeros and zeros + sixes > 0.9 * len(high) and low.count(0) < 0.1 * len(low):
+            return encoding
+    return None
+
+
+def _arabic_score(text: str) -> float:
+    words = text.split()
+    if not words:
+        return 0.0
+    hits = sum(text.count(m) for m in _ARABIC_MARKERS[:-1]) + sum(w.startswith("و") for w in words)
+    return hits / len(words)
+
+
+def _control_ratio(text: str) -> float:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return controls / max(1, len(text))
+
+
+# --- reading one input ----------------------------------------------------------------------------
+
+
+def read_inputs(paths: Iterable[str], settings: Settings, stdin: BinaryIO | None = None) -> Iterator[RawDocument | Problem]:
+    """Every document in the given inputs, or a Problem for each input (or JSON record) that is unusable."""
+    for item in expand_paths(paths):
+        if isinstance(item, Problem):
+            yield item
+        elif item == STDIN:
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from _read_blob(_read_limited(stream, settings.max_file_bytes), Source(STDIN), None)
+        else:
+            yield from read_file(item, settings)
+
+
+def _read_limited(stream: BinaryIO, limit: int) -> bytes | Problem:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        return Problem(Source(STDIN), f"standard input is over the {limit // MB} MB limit", "split it into smaller files")
+    return data
+
+
+def read_file(path: Path, settings: Settings) -> Iterator[RawDocument | Problem]:
+    """The documents in one file, or Problems saying why they cannot be read."""
+    source = Source(str(path))
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        yield Problem(source, f"unknown file type '{path.suffix or '(none)'}'", f"use one of {SUPPORTED}")
+        return
+    try:
+        size = path.stat().st_size
+        if size > settings.max_file_bytes:
+            yield Problem(
+                source,
+                f"file is {size / MB:.1f} MB, over the {settings.max_file_bytes // MB} MB limit",
+                "split it, or raise the limit with --max-file-mb",
+            )
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Problem(source, f"cannot read file ({exc.strerror or exc})", "check that it exists and is readable")
+        return
+    yield from _read_blob(data, source, kind)
+
+
+def _read_blob(data: bytes | Problem, source: Source, kind: str | None) -> Iterator[RawDocument | Problem]:
+    if isinstance(data, Problem):
+        yield data
+        return
+    if not data.strip():
+        yield Problem(source, "empty input", "nothing to read; remove it or fill it")
+        return
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeError as exc:
+        yield Problem(source, str(exc), f"give a text file ({SUPPORTED})")
+        return
+    if not text.strip():
+        yield Problem(source, "empty input", "nothing to read; remove it or fill it")
+        return
+    kind = kind or _sniff(text)
+    if kind == "json":
+        yield from _read_json(text, source, encoding)
+    elif kind == "jsonl":
+        yield from _read_jsonl(text, source, encoding)
+    elif kind == "html":
+        yield _read_html(text, source, encoding)
+    else:
+        yield RawDocument(text=text, source=source, format=kind, encoding=encoding)
+
+
+def _sniff(text: str) -> str:
+    """Format of standard input, from its first characters."""
+    head = text.lstrip()[:200].lower()
+    if head.startswith("["):
+        return "json"
+    if head.startswith("{"):
+        lines = [line for line in text.strip().splitlines() if line.strip()]
+        return "jsonl" if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines[:3]) else "json"
+    if head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in text[:5000].lower():
+        return "html"
+    return "txt"
+
+
+def _read_json(text: str, source: Source, encoding: str) -> Iterator[RawDocument | Problem]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Problem(source, f"broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", "fix the file or save it as JSONL")
+        return
+    records = data if isinstance(data, list) else [data]
+    for index, record in enumerate(records):
+        where = Source(source.path, index + 1) if isinstance(data, list) else source
+        yield _from_record(record, where, "json", encoding)
+
+
+def _read_jsonl(text: str, source: Source, encoding: str) -> Iterator[RawDocument | Problem]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = Source(source.path, number)
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Problem(where, f"broken JSON line ({exc.msg}, column {exc.colno})", "fix or remove that line")
+            continue
+        yield _from_record(record, where, "jsonl", encoding)
+
+
+def _from_record(record: object, source: Source, kind: str, encoding: str) -> RawDocument | Problem:
+    if not isinstance(record, dict):
+        return Problem(source, f"expected a JSON object, found {type(record).__name__}", 'give objects like {"text": "..."}')
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return Problem(source, "record has no 'text'", "each record needs a non-empty 'text' string")
+    meta = {key: _as_str(record.get(key)) for key in _META_FIELDS}
+    meta["published"] = parse_iso(meta["published"])
+    return RawDocument(text=text, source=source, format=kind, encoding=encoding, **meta)
+
+
+def _as_str(value: object) -> str | None:
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def _read_html(html: str, source: Source, encoding: str) -> RawDocument | Problem:
+    """Main text and metadata of a web page, with trafilatura."""
+    import trafilatura  # imported here: only HTML input pays for it
+
+    document = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False
+    )
+    if document is None or not (document.text or "").strip():
+        return Problem(source, "no article text found in the HTML", "check that the page holds the article, not only a shell")
+    return RawDocument(
+        text=document.text,
+        source=source,
+        format="html",
+        encoding=encoding,
+        title=_as_str(document.title),
+        outlet=_as_str(document.sitename),
+        published=parse_iso(document.date),
+        url=_as_str(document.url),
+        language=_as_str(document.language),
+    )

@@ -1,0 +1,69 @@
+"""Typed records that flow between the stages. Frozen: a stage returns new records, never mutates."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record came from: a file (or '-' for standard input) and, for JSONL, a line."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """Decoded text of one input, with whatever metadata the input itself carried."""
+
+    text: str
+    source: Source
+    format: str  # txt, md, html, json, jsonl
+    encoding: str | None = None
+    id: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input that could not be used: what, where, and what to do about it."""
+
+    source: Source
+    reason: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}" + (f"; {self.hint}" if self.hint else "")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One clean article: the main text only, with title, outlet and date where the page states them."""
+
+    id: str
+    outlet: str | None  # None means unknown: never guessed
+    title: str | None  # None when the page has no headline
+    published: str | None  # ISO date (YYYY-MM-DD)
+    url: str | None
+    language: str
+    text: str  # clean paragraphs separated by a blank line
+    source: Source
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The article's paragraphs, in order."""
+        return self.text.split("\n\n")
+
+    def to_dict(self) -> dict:
+        """JSON-ready form, in the field order of the ingest output."""
+        data = asdict(self)
+        data["source"] = {k: v for k, v in data["source"].items() if v is not None}
+        return data

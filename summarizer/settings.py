@@ -1,0 +1,45 @@
+"""The one place settings are decided: defaults, then environment, then command-line options."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+MB = 1024 * 1024
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run may tune; built once by `Settings.resolve` and passed down."""
+
+    home: Path = field(default_factory=lambda: Path.home() / ".cache" / "summarizer")
+    offline: bool = False
+    device: str = "auto"  # auto | cpu | cuda
+    threads: int = 0  # 0: let the backend decide
+    max_file_bytes: int = 20 * MB
+    outlets_file: Path | None = None
+
+    @classmethod
+    def resolve(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+        """Defaults, overridden by SUMMARIZER_* (and HF_HUB_OFFLINE) variables, then by explicit values."""
+        env = os.environ if env is None else env
+        settings = cls()
+        from_env: dict[str, object] = {}
+        if env.get("SUMMARIZER_HOME"):
+            from_env["home"] = Path(env["SUMMARIZER_HOME"]).expanduser()
+        if _flag(env.get("SUMMARIZER_OFFLINE")) or _flag(env.get("HF_HUB_OFFLINE")):
+            from_env["offline"] = True
+        if env.get("SUMMARIZER_DEVICE"):
+            from_env["device"] = env["SUMMARIZER_DEVICE"]
+        if env.get("SUMMARIZER_THREADS"):
+            from_env["threads"] = int(env["SUMMARIZER_THREADS"])
+        if env.get("SUMMARIZER_OUTLETS"):
+            from_env["outlets_file"] = Path(env["SUMMARIZER_OUTLETS"]).expanduser()
+        explicit = {k: v for k, v in overrides.items() if v is not None}
+        return replace(settings, **from_env, **explicit)

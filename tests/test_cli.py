@@ -1,0 +1,66 @@
+"""The `summarizer` command line through Typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+
+from summarizer.cli import EXIT_NO_INPUT, EXIT_SOME_INPUTS_BAD, app
+
+
+def test_ingest_jsonl_has_the_documented_fields(runner, seeds_dir):
+    result = runner.invoke(app, ["ingest", str(seeds_dir)])
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 5
+    assert list(records[0]) == ["id", "outlet", "title", "published", "url", "language", "text", "source"]
+    assert result.stderr == ""
+
+
+def test_ingest_table(runner, seeds_dir):
+    result = runner.invoke(app, ["ingest", str(seeds_dir), "--format", "table"])
+    assert result.exit_code == 0
+    assert "5 article(s)" in result.stdout
+    assert "Arabi21" in result.stdout and "unknown" in result.stdout
+
+
+def test_ingest_globs_stdin_and_outlet_override(runner, seeds_dir):
+    result = runner.invoke(app, ["ingest", str(seeds_dir / "00[34]_*.txt")])
+    assert len(result.stdout.splitlines()) == 2
+    text = (seeds_dir / "003_3e239438a72b5b22.txt").read_bytes()
+    result = runner.invoke(app, ["ingest", "-", "--outlet", "Al Ain News"], input=text)
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)
+    assert record["outlet"] == "Al Ain News" and record["source"] == {"path": "-"}
+    assert record["text"].endswith("المفروضة على موسكو.")
+
+
+def test_bad_input_is_one_stderr_line_and_the_rest_is_written(runner, seeds_dir, tmp_path):
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
+    result = runner.invoke(app, ["ingest", str(seeds_dir / "000_c59e7ca5740bb6d3.txt"), str(tmp_path / "notes.docx")])
+    assert result.exit_code == EXIT_SOME_INPUTS_BAD
+    assert len(result.stdout.splitlines()) == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "notes.docx" in lines[0] and "unknown file type" in lines[0]
+
+
+def test_nothing_usable_exits_3(runner, tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    result = runner.invoke(app, ["ingest", str(tmp_path)])
+    assert result.exit_code == EXIT_NO_INPUT
+    assert "empty input" in result.stderr and "no articles found" in result.stderr
+
+
+def test_invalid_outlet_file_is_a_clear_error(runner, seeds_dir, tmp_path):
+    bad = tmp_path / "outlets.toml"
+    bad.write_text("[[outlet]]\nnoname = 1\n")
+    result = runner.invoke(app, ["ingest", str(seeds_dir), "--outlets", str(bad)])
+    assert result.exit_code == 2
+    assert "not a valid outlet file" in result.stderr
+
+
+def test_python_dash_m_entry_point():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "summarizer", "--help"], capture_output=True, text=True, check=True)
+    assert "ingest" in out.stdout

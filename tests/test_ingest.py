@@ -1,0 +1,175 @@
+"""Reading inputs: encodings, formats, and every kind of bad input (one line each, the rest still read)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer.ingest import decode_bytes
+from summarizer.pipeline import load_articles
+from summarizer.records import Article, Problem
+from summarizer.settings import Settings
+
+ARTICLE = (
+    "وصل الرئيس الروسي فلاديمير بوتين إلى بيونغ يانغ في زيارة تستغرق يومين.\n\n"
+    "ووقع الزعيمان اتفاق شراكة استراتيجية شاملة في جميع المجالات.\n"
+)
+
+
+def load(paths, **settings):
+    items = list(load_articles([str(p) for p in paths], Settings.resolve(env={}, **settings)))
+    return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, Problem)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1256", "iso-8859-6"])
+def test_encodings_are_detected_without_mojibake(tmp_path, encoding):
+    path = tmp_path / f"article-{encoding}.txt"
+    path.write_bytes(ARTICLE.encode(encoding))
+    articles, problems = load([path])
+    assert problems == []
+    assert articles[0].text == ARTICLE.strip()
+
+
+def test_windows_1256_and_iso_8859_6_are_told_apart():
+    text, encoding = decode_bytes(ARTICLE.encode("cp1256"))
+    assert (text, encoding) == (ARTICLE, "cp1256")
+    text, encoding = decode_bytes(ARTICLE.encode("iso-8859-6"))
+    assert (text, encoding) == (ARTICLE, "iso-8859-6")
+
+
+def test_bad_inputs_get_one_problem_each_and_the_rest_is_read(tmp_path, monkeypatch):
+    good = tmp_path / "good.txt"
+    good.write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.md").write_text("  \n\n ", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n")
+    (tmp_path / "big.txt").write_bytes(("كلمة " * 300_000).encode("utf-8"))  # ~3 MB
+    (tmp_path / "locked.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "lines.jsonl").write_text(
+        json.dumps({"id": "a1", "text": ARTICLE}, ensure_ascii=False) + "\n{broken\n" + json.dumps({"title": "x"}) + "\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "broken.json").write_text('{"text": "بدون نهاية', encoding="utf-8")
+
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    articles, problems = load([tmp_path, tmp_path / "missing.txt"], max_file_bytes=2 * 1024 * 1024)
+
+    assert len(articles) == 2  # good.txt and the one good JSONL line
+    assert {a.source.path for a in articles} == {str(good), str(tmp_path / "lines.jsonl")}
+    reasons = {str(p.source): p.reason for p in problems}
+    assert reasons[str(tmp_path / "empty.txt")] == "empty input"
+    assert reasons[str(tmp_path / "blank.md")] == "empty input"
+    assert "binary" in reasons[str(tmp_path / "binary.txt")]
+    assert "unknown file type '.png'" in reasons[str(tmp_path / "image.png")]
+    assert "over the 2 MB limit" in reasons[str(tmp_path / "big.txt")]
+    assert "Permission denied" in reasons[str(tmp_path / "locked.txt")]
+    assert "broken JSON line" in reasons[f"{tmp_path / 'lines.jsonl'}:2"]
+    assert "no 'text'" in reasons[f"{tmp_path / 'lines.jsonl'}:3"]
+    assert "broken JSON" in reasons[str(tmp_path / "broken.json")]
+    assert "no such file" in reasons[str(tmp_path / "missing.txt")]
+    assert len(problems) == 10
+    # Each problem renders as one line that names the input, the reason and what to do.
+    for problem in problems:
+        line = str(problem)
+        assert "\n" not in line and str(problem.source) in line and "; " in line
+
+
+def test_json_records_keep_their_metadata(tmp_path):
+    records = [
+        {"id": "x-1", "title": "عنوان الخبر", "outlet": "skynews", "published": "2018-05-08T00:11:55Z",
+         "url": "https://www.skynewsarabia.com/world/1", "text": "عنوان الخبر\n" + ARTICLE},
+        {"text": "The president arrived in Pyongyang on Tuesday for a two-day visit.", "outlet": "Reuters"},
+    ]
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    articles, problems = load([path])
+    assert problems == []
+    first, second = articles
+    assert (first.id, first.title, first.outlet, first.published) == ("x-1", "عنوان الخبر", "Sky News Arabia", "2018-05-08")
+    assert not first.text.startswith("عنوان الخبر")  # the title repeated in the text is dropped
+    assert first.source.line == 1 and second.source.line == 2
+    assert (second.language, second.outlet) == ("en", "Reuters")  # unknown outlets are kept as stated
+
+
+def test_outlet_file_from_user_extends_the_known_list(tmp_path):
+    outlets = tmp_path / "outlets.toml"
+    outlets.write_text('[[outlet]]\nname = "Al Ain News"\naliases = ["العين الإخبارية"]\nsignatures = [\'جزيرة ام اند امز$\']\n', encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text(ARTICLE + "\naXA6IDE4LjE5MS4xMDMuMTQ0IA== جزيرة ام اند امز\n", encoding="utf-8")
+    articles, _ = load([page])
+    assert articles[0].outlet is None
+    articles, _ = load([page], outlets_file=outlets)
+    assert articles[0].outlet == "Al Ain News"
+    assert "امز" not in articles[0].text
+
+
+HTML = """<!DOCTYPE html><html lang="ar" dir="rtl"><head>
+<meta charset="utf-8"><title>بوتين يصل إلى بيونغ يانغ | سكاي نيوز عربية</title>
+<meta property="og:title" content="بوتين يصل إلى بيونغ يانغ">
+<meta property="og:site_name" content="سكاي نيوز عربية">
+<meta property="article:published_time" content="2024-06-19T01:00:00+00:00">
+</head><body>
+<header><nav><a href="/">الرئيسية</a> <a href="/world">العالم</a> <a href="/sport">رياضة</a></nav></header>
+<main><article>
+<h1>بوتين يصل إلى بيونغ يانغ</h1>
+<p>وصل الرئيس الروسي فلاديمير بوتين إلى بيونغ يانغ فجر الأربعاء في أول زيارة له إلى كوريا الشمالية منذ أربعة وعشرين عاما، حيث كان في استقباله الزعيم كيم جونغ أون في المطار.</p>
+<p>ومن المتوقع أن يوقع الزعيمان اتفاق شراكة استراتيجية شاملة يشمل التعاون الأمني والاقتصادي، وفق ما أعلن الكرملين في بيان رسمي صدر قبل الزيارة.</p>
+<p>تابع أحدث الأخبار عبر تطبيق google news</p>
+<p>وتتهم الولايات المتحدة وكوريا الجنوبية بيونغ يانغ بتزويد موسكو بذخائر وصواريخ لاستخدامها في الحرب في أوكرانيا، وهو ما ينفيه البلدان.</p>
+</article></main>
+<aside><h2>مقالات ذات صلة</h2><ul><li><a href="/a">الأسد في موسكو</a></li><li><a href="/b">ترامب في الخليج</a></li></ul></aside>
+<footer>جميع الحقوق محفوظة © سكاي نيوز عربية 2024</footer>
+</body></html>"""
+
+
+def test_html_pages_are_extracted_and_cleaned(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(HTML, encoding="utf-8")
+    articles, problems = load([path])
+    assert problems == []
+    a = articles[0]
+    assert a.title == "بوتين يصل إلى بيونغ يانغ"
+    assert a.outlet == "Sky News Arabia"
+    assert a.published == "2024-06-19"
+    assert len(a.paragraphs) == 3
+    assert a.paragraphs[0].startswith("وصل الرئيس الروسي") and a.paragraphs[-1].endswith("وهو ما ينفيه البلدان.")
+    for furniture in ("الرئيسية", "google news", "الأسد", "الحقوق محفوظة"):
+        assert furniture not in a.text
+
+
+def test_stated_publication_date_is_found_but_masthead_date_is_not(tmp_path):
+    page = tmp_path / "dated.txt"
+    page.write_text(
+        "الجمعة 22 نوفمبر 2024\nرئيس التحرير\nفلان الفلاني\n\nبوتين يصل إلى بيونغ يانغ في زيارة نادرة\n"
+        "الأربعاء 19 يونيو 2024 - 03:10 ص\n\n" + ARTICLE,
+        encoding="utf-8",
+    )
+    articles, _ = load([page])
+    assert articles[0].published == "2024-06-19"
+    assert articles[0].title == "بوتين يصل إلى بيونغ يانغ في زيارة نادرة"
+    assert "فلان" not in articles[0].text and "2024" not in articles[0].text
+
+
+def test_read_also_box_inside_an_article_keeps_the_rest(tmp_path):
+    page = tmp_path / "bbc.txt"
+    page.write_text(
+        "أعلن الجيش الليبي بدء عملية عسكرية لتحرير مدينة درنة من الجماعات المسلحة.\n"
+        "اقرأ أيضاً:\nحفتر يعود إلى بنغازي\nالسراج يلتقي حفتر في باريس\n"
+        "وتحاصر قوات الجيش مدينة درنة منذ أشهر بحسب مصادر عسكرية.\n",
+        encoding="utf-8",
+    )
+    articles, _ = load([page])
+    assert articles[0].paragraphs == [
+        "أعلن الجيش الليبي بدء عملية عسكرية لتحرير مدينة درنة من الجماعات المسلحة.",
+        "وتحاصر قوات الجيش مدينة درنة منذ أشهر بحسب مصادر عسكرية.",
+    ]
