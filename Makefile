@@ -22,7 +22,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/ingest_speed.py
+	$(BIN)/python bench/grouping_quality.py
+	$(BIN)/python bench/grouping_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -13,9 +13,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from summarizer.errors import SummarizerError
-from summarizer.pipeline import load_articles
-from summarizer.records import Article, Problem
+from summarizer.errors import InputError, SummarizerError
+from summarizer.evaluate import bcubed
+from summarizer.pipeline import group_stories, load_articles
+from summarizer.records import Article, Problem, Story
 from summarizer.settings import MB, Settings
 
 # Exit codes (also in the README).
@@ -38,9 +39,21 @@ def _commands() -> None:
     """Arabic news articles from many outlets into English briefings."""
 
 
+eval_app = typer.Typer(help="Score the tool against gold data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
 class IngestFormat(str, Enum):
     jsonl = "jsonl"
     table = "table"
+
+
+class GroupFormat(str, Enum):
+    json = "json"
+    table = "table"
+
+
+Paths = Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or - for standard input.")]
 
 
 def report(problem: Problem) -> None:
@@ -65,7 +78,7 @@ def handles_errors(command):
 @app.command()
 @handles_errors
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or - for standard input.")],
+    paths: Paths,
     format: Annotated[IngestFormat, typer.Option("--format", "-f", help="jsonl: one article a line; table: a readable summary.")] = IngestFormat.jsonl,
     outlet: Annotated[Optional[str], typer.Option(help="Outlet name for every input (overrides what the pages say).")] = None,
     outlets: Annotated[Optional[Path], typer.Option(help="Extra outlets file (TOML, same shape as summarizer/data/outlets.toml).")] = None,
@@ -92,6 +105,84 @@ def ingest(
         raise typer.Exit(EXIT_NO_INPUT)
     if problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
+
+
+def _read_articles(paths: list[str], settings: Settings) -> list[Article]:
+    """Articles from the inputs; bad inputs reported on stderr. Exits 3 when nothing is usable."""
+    articles = []
+    for item in load_articles(paths, settings):
+        if isinstance(item, Problem):
+            report(item)
+        else:
+            articles.append(item)
+    if not articles:
+        err.print("summarizer: no articles found in the inputs", markup=False)
+        raise typer.Exit(EXIT_NO_INPUT)
+    return articles
+
+
+@app.command()
+@handles_errors
+def group(
+    paths: Paths,
+    format: Annotated[GroupFormat, typer.Option("--format", "-f", help="json, or a readable table.")] = GroupFormat.json,
+    threshold: Annotated[Optional[float], typer.Option(help="Similarity a story's articles must average (default 0.20); higher splits more.")] = None,
+    store: Annotated[bool, typer.Option(help="Use the store so stories keep their ids across runs (--no-store: this input alone).")] = True,
+) -> None:
+    """Group articles into stories: largest first, each story's representative article first."""
+    settings = Settings.resolve(group_threshold=threshold)
+    articles = _read_articles(paths, settings)
+    stories = group_stories(articles, settings, use_store=store, warn=lambda m: err.print(f"summarizer: warning: {m}", markup=False))
+    if format is GroupFormat.json:
+        sys.stdout.write(json.dumps({"stories": [s.to_dict() for s in stories]}, ensure_ascii=False, indent=2) + "\n")
+    else:
+        Console(highlight=False).print(_story_table(stories))
+
+
+@eval_app.command("grouping")
+@handles_errors
+def eval_grouping(
+    paths: Paths,
+    gold: Annotated[Path, typer.Option(help='Gold labels, JSONL lines {"id", "story"}.')],
+    threshold: Annotated[Optional[float], typer.Option(help="Grouping threshold to score (default 0.20).")] = None,
+) -> None:
+    """BCubed precision, recall and F1 of the grouping against gold story labels (JSON on stdout)."""
+    settings = Settings.resolve(group_threshold=threshold)
+    labels = _read_gold(gold)
+    articles = _read_articles(paths, settings)
+    stories = group_stories(articles, settings, use_store=False)
+    predicted = {a.id: s.id for s in stories for a in s.articles}
+    missing = sorted(set(predicted) - set(labels))
+    if missing:
+        err.print(f"summarizer: {len(missing)} article(s) have no gold label and are not scored (first: {missing[0]})", markup=False)
+    result = {**bcubed(predicted, labels), "threshold": settings.group_threshold}
+    sys.stdout.write(json.dumps(result, indent=2) + "\n")
+
+
+def _read_gold(path: Path) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read gold labels {path} ({exc.strerror or exc})") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            labels[str(record["id"])] = str(record["story"])
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(f"{path}:{number}: not a gold line like {{\"id\": ..., \"story\": ...}} ({exc})") from exc
+    return labels
+
+
+def _story_table(stories: list[Story]) -> Table:
+    table = Table(title=f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'}")
+    for column in ("story", "status", "articles", "outlets", "title"):
+        table.add_column(column, overflow="fold")
+    for s in stories:
+        table.add_row(s.id, s.status, str(len(s.articles)), ", ".join(s.outlets) or "unknown", s.title)
+    return table
 
 
 def _article_table(articles: list[Article]) -> Table:

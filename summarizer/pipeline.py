@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import BinaryIO, Iterable, Iterator
+import datetime as dt
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from summarizer.clean import clean_document
+from summarizer.grouping import build_stories, cluster, node_for
 from summarizer.ingest import read_inputs
 from summarizer.outlets import OutletBook
-from summarizer.records import Article, Problem
+from summarizer.records import Article, Problem, Story
 from summarizer.settings import Settings
+from summarizer.store import StoryStore, connect
 
 
 def load_articles(
@@ -18,3 +21,32 @@ def load_articles(
     book = OutletBook.load(settings.outlets_file)
     for item in read_inputs(paths, settings, stdin=stdin):
         yield item if isinstance(item, Problem) else clean_document(item, book, outlet=outlet)
+
+
+def group_stories(
+    articles: Iterable[Article],
+    settings: Settings,
+    use_store: bool = True,
+    today: dt.date | None = None,
+    warn: Callable[[str], None] = lambda message: None,
+) -> list[Story]:
+    """Group articles into stories, largest first; with the store, earlier stories keep their ids."""
+    unique = list({a.id: a for a in reversed(list(articles))}.values())[::-1]  # first copy of each id
+    if not unique:
+        return []
+    today = today or dt.date.today()
+    store = StoryStore(connect(settings.store_path, warn)) if use_store else None
+    try:
+        earlier = store.story_of(a.id for a in unique) if store else {}
+        nodes = [node_for(a, earlier.get(a.id)) for a in unique]
+        dates = [n.published for n in nodes if n.published]
+        around = max(dates) if dates else today
+        stored = store.recent_nodes(around, settings.story_window_days, skip={a.id for a in unique}) if store else []
+        everything = nodes + stored
+        stories = build_stories(everything, cluster(everything, settings.group_threshold), store.known_story_ids() if store else set())
+        if store:
+            store.save(stories, {n.article_id: n for n in nodes}, today)
+        return stories
+    finally:
+        if store:
+            store.conn.close()

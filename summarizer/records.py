@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from typing import Mapping
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,30 @@ class Article:
         data = asdict(self)
         data["source"] = {k: v for k, v in data["source"].items() if v is not None}
         return data
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles about one event: the representative article first."""
+
+    id: str
+    title: str
+    articles: tuple[Article, ...]
+    duplicates: Mapping[str, str] = field(default_factory=dict)  # copy id -> id of the article it copies
+    status: str = "new"  # new | updated | unchanged, against the stored earlier runs
+
+    @property
+    def outlets(self) -> list[str]:
+        """Known outlets covering the story, in article order, each once."""
+        return list(dict.fromkeys(a.outlet for a in self.articles if a.outlet))
+
+    def to_dict(self) -> dict:
+        """JSON-ready form, as `summarizer group` prints it."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "status": self.status,
+            "articles": [a.id for a in self.articles],
+            "outlets": self.outlets,
+            "duplicates": dict(self.duplicates),
+        }

@@ -24,6 +24,13 @@ class Settings:
     threads: int = 0  # 0: let the backend decide
     max_file_bytes: int = 20 * MB
     outlets_file: Path | None = None
+    group_threshold: float = 0.20  # see grouping.DEFAULT_THRESHOLD
+    story_window_days: int = 7  # stored stories this close in time can take new articles
+
+    @property
+    def store_path(self) -> Path:
+        """The SQLite store of stories seen in earlier runs."""
+        return self.home / "store.sqlite"
 
     @classmethod
     def resolve(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -39,6 +46,8 @@ class Settings:
             from_env["device"] = env["SUMMARIZER_DEVICE"]
         if env.get("SUMMARIZER_THREADS"):
             from_env["threads"] = int(env["SUMMARIZER_THREADS"])
+        if env.get("SUMMARIZER_GROUP_THRESHOLD"):
+            from_env["group_threshold"] = float(env["SUMMARIZER_GROUP_THRESHOLD"])
         if env.get("SUMMARIZER_OUTLETS"):
             from_env["outlets_file"] = Path(env["SUMMARIZER_OUTLETS"]).expanduser()
         explicit = {k: v for k, v in overrides.items() if v is not None}

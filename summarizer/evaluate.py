@@ -1,0 +1,36 @@
+"""Scores against gold data: BCubed for story grouping."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Mapping
+
+
+def bcubed(predicted: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, float | int]:
+    """BCubed precision, recall and F1 of a clustering (item -> cluster) against gold (item -> class).
+
+    Only items present in both are scored (Amigó et al., 2009).
+    """
+    items = sorted(set(predicted) & set(gold))
+    if not items:
+        raise ValueError("no item is in both the prediction and the gold labels")
+    by_cluster: dict[str, set[str]] = defaultdict(set)
+    by_class: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        by_cluster[predicted[item]].add(item)
+        by_class[gold[item]].add(item)
+    precision = recall = 0.0
+    for item in items:
+        same = by_cluster[predicted[item]] & by_class[gold[item]]
+        precision += len(same) / len(by_cluster[predicted[item]])
+        recall += len(same) / len(by_class[gold[item]])
+    precision, recall = precision / len(items), recall / len(items)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "bcubed_precision": round(precision, 4),
+        "bcubed_recall": round(recall, 4),
+        "bcubed_f1": round(f1, 4),
+        "predicted_stories": len(by_cluster),
+        "gold_stories": len(by_class),
+        "articles": len(items),
+    }

@@ -1,0 +1,191 @@
+"""Group articles into stories.
+
+Articles are compared by rarity-weighted term vectors (see vectors.py), discounted for time apart,
+and clustered with average linkage: a story is a set of articles whose mutual similarity averages at
+least the threshold. To scale, only pairs above the threshold are looked at first: articles linked by
+no such pair can never share a story under average linkage, so each connected group of candidates is
+clustered on its own, exactly.
+
+Near-duplicates (the same wire copy on several sites) come out as the closest pairs and are reported
+per story. Stories from earlier runs take part through their stored vectors, so a story keeps its id
+when new articles join it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse.csgraph import connected_components
+
+from summarizer.arabic import split_sentences
+from summarizer.records import Article, Story
+from summarizer.vectors import Vector, article_vector, to_matrix
+
+DUPLICATE_THRESHOLD = 0.9
+_FULL_WEIGHT_DAYS = 2  # articles this close in time are compared as they are
+_HALF_WEIGHT_DAYS = 7  # then similarity is halved after this many more days
+_BLOCK = 1024  # rows of the similarity matrix computed at a time
+
+
+@dataclass(frozen=True)
+class Node:
+    """One article taking part in grouping: from this run's input, or stored from an earlier run."""
+
+    article_id: str
+    vector: Vector
+    published: dt.date | None
+    story_id: str | None = None  # the story an earlier run put it in
+    article: Article | None = None  # None for stored articles not in this run's input
+
+
+def node_for(article: Article, story_id: str | None = None) -> Node:
+    """The grouping node of an input article."""
+    published = dt.date.fromisoformat(article.published) if article.published else None
+    return Node(article.id, article_vector(article.title, article.text), published, story_id, article)
+
+
+def cluster(nodes: list[Node], threshold: float) -> list[list[int]]:
+    """Indices of nodes grouped into stories (average linkage at threshold), each list sorted."""
+    if not nodes:
+        return []
+    matrix = to_matrix([n.vector for n in nodes])
+    days = np.array([n.published.toordinal() if n.published else np.nan for n in nodes])
+    rows, cols = [], []
+    for start in range(0, len(nodes), _BLOCK):
+        block = (matrix[start : start + _BLOCK] @ matrix.T).toarray() * _time_weight(days[start : start + _BLOCK], days)
+        i, j = np.nonzero(block >= threshold)
+        rows.append(i + start)
+        cols.append(j)
+    graph = sp.coo_matrix((np.ones(sum(len(r) for r in rows)), (np.concatenate(rows), np.concatenate(cols))), shape=(len(nodes),) * 2)
+    _, component = connected_components(graph, directed=False)
+    groups: list[list[int]] = []
+    for members in _members_by_label(component):
+        if len(members) == 1:
+            groups.append(members)
+            continue
+        sub = matrix[members]
+        similarity = (sub @ sub.T).toarray() * _time_weight(days[members], days[members])
+        distance = np.clip(1.0 - similarity, 0.0, None)
+        condensed = distance[np.triu_indices(len(members), k=1)]
+        labels = fcluster(linkage(condensed, method="average"), t=1.0 - threshold, criterion="distance")
+        groups.extend([members[k] for k in part] for part in _members_by_label(labels))
+    return sorted(sorted(g) for g in groups)
+
+
+def _members_by_label(labels: np.ndarray) -> list[list[int]]:
+    by_label: dict[int, list[int]] = {}
+    for index, label in enumerate(labels):
+        by_label.setdefault(int(label), []).append(index)
+    return list(by_label.values())
+
+
+def _time_weight(days_a: np.ndarray, days_b: np.ndarray) -> np.ndarray:
+    """Factor on similarity for articles published days apart: 1 within two days, then falling."""
+    apart = np.abs(days_a[:, None] - days_b[None, :])
+    weight = 1.0 / (1.0 + np.maximum(0.0, apart - _FULL_WEIGHT_DAYS) / _HALF_WEIGHT_DAYS)
+    return np.where(np.isnan(weight), 1.0, weight)  # undated articles: no time prior
+
+
+# --- from clusters to stories ---------------------------------------------------------------------
+
+
+def build_stories(nodes: list[Node], groups: list[list[int]], known_ids: set[str] = frozenset()) -> list[Story]:
+    """Stories for the groups that hold input articles: ids kept from earlier runs, largest first."""
+    claimed = _claim_old_ids(nodes, groups)
+    taken = set(known_ids)
+    stories = []
+    for index, group in enumerate(groups):
+        inputs = [nodes[i] for i in group if nodes[i].article is not None]
+        if not inputs:
+            continue
+        matrix = to_matrix([n.vector for n in inputs])
+        similarity = (matrix @ matrix.T).toarray()
+        order = _story_order(inputs, similarity)
+        articles = [inputs[k].article for k in order]
+        old_id = claimed.get(index)
+        story_id = old_id or _new_id(articles[0].id, taken)
+        taken.add(story_id)
+        if old_id is None:
+            status = "new"
+        elif any(n.story_id != old_id for n in inputs):
+            status = "updated"
+        else:
+            status = "unchanged"
+        stories.append(
+            Story(
+                id=story_id,
+                title=_story_title(articles[0]),
+                articles=tuple(articles),
+                duplicates=_duplicates(inputs, similarity, order),
+                status=status,
+            )
+        )
+    return sorted(stories, key=_rank)
+
+
+def _claim_old_ids(nodes: list[Node], groups: list[list[int]]) -> dict[int, str]:
+    """Give each earlier story's id to the one group holding most of its articles."""
+    best: dict[str, tuple[int, int]] = {}  # story id -> (members in group, -group index)
+    for index, group in enumerate(groups):
+        counts: dict[str, int] = {}
+        for i in group:
+            if nodes[i].story_id:
+                counts[nodes[i].story_id] = counts.get(nodes[i].story_id, 0) + 1
+        for story_id, count in counts.items():
+            if (count, -index) > best.get(story_id, (0, 1)):
+                best[story_id] = (count, -index)
+    claimed: dict[int, str] = {}
+    for story_id, (count, neg_index) in sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        claimed.setdefault(-neg_index, story_id)
+    return claimed
+
+
+def _story_order(inputs: list[Node], similarity: np.ndarray) -> list[int]:
+    """The representative (most central; then titled, dated, earliest, smallest id) first; the rest by date."""
+    centrality = similarity.mean(axis=1)
+
+    def by_date(k: int) -> tuple:
+        a = inputs[k].article
+        return (a.published is None, a.published or "", a.id)
+
+    rep = min(range(len(inputs)), key=lambda k: (-round(float(centrality[k]), 6), inputs[k].article.title is None, *by_date(k)))
+    return [rep] + sorted((k for k in range(len(inputs)) if k != rep), key=by_date)
+
+
+def _duplicates(inputs: list[Node], similarity: np.ndarray, order: list[int]) -> dict[str, str]:
+    """Articles that are copies of an earlier-listed article of the same story: copy id -> original id."""
+    copies: dict[str, str] = {}
+    for pos, k in enumerate(order):
+        for earlier in order[:pos]:
+            if similarity[k, earlier] >= DUPLICATE_THRESHOLD and inputs[earlier].article_id not in copies:
+                copies[inputs[k].article_id] = inputs[earlier].article_id
+                break
+    return copies
+
+
+def _story_title(article: Article) -> str:
+    if article.title:
+        return article.title
+    first = (split_sentences(article.text) or [article.text])[0]
+    words = first.split()
+    return " ".join(words[:16]) + (" …" if len(words) > 16 else "")
+
+
+def _new_id(seed: str, taken: set[str]) -> str:
+    for salt in range(1000):
+        candidate = "s-" + hashlib.sha256(f"{seed}:{salt}".encode()).hexdigest()[:10]
+        if candidate not in taken:
+            return candidate
+    raise RuntimeError("could not find a free story id")
+
+
+def _rank(story: Story) -> tuple:
+    """Largest first, then most outlets, then most recent, then id."""
+    dates = [dt.date.fromisoformat(a.published) for a in story.articles if a.published]
+    latest = max(dates).toordinal() if dates else 0
+    return (-len(story.articles), -len(story.outlets), -latest, story.id)

@@ -1,0 +1,112 @@
+"""The project's SQLite store: what later runs need to remember (stories, their articles' vectors).
+
+Safe with two processes at once (WAL, busy timeout, one transaction per write), survives a killed
+run (SQLite's journal), and a corrupt file is moved aside with a warning instead of stopping the run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from summarizer.grouping import Node
+from summarizer.records import Story
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    first_seen TEXT NOT NULL,   -- run date (ISO) when the story first appeared
+    last_seen TEXT NOT NULL     -- run date (ISO) when an article last joined it
+);
+CREATE TABLE IF NOT EXISTS story_articles (
+    article_id TEXT PRIMARY KEY,
+    story_id TEXT NOT NULL REFERENCES stories(id),
+    published TEXT,             -- ISO date, or NULL when the article does not say
+    seen TEXT NOT NULL,         -- run date (ISO) of the run that stored it
+    vector TEXT NOT NULL        -- JSON {feature: weight}; see vectors.py
+);
+CREATE INDEX IF NOT EXISTS story_articles_dates ON story_articles(published, seen);
+"""
+
+
+def connect(path: Path, warn: Callable[[str], None]) -> sqlite3.Connection:
+    """Open (or create) a store; a file that is not a readable SQLite store is set aside, with a warning."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return _open(path)
+    except sqlite3.DatabaseError as exc:
+        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        path.replace(aside)
+        for suffix in ("-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        warn(f"the store {path} could not be read ({exc}); moved it to {aside.name} and started a new one")
+        return _open(path)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=30.0)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    conn.executescript(SCHEMA)
+    conn.execute("PRAGMA quick_check").fetchone()
+    return conn
+
+
+@dataclass
+class StoryStore:
+    """Stories and article vectors of earlier runs."""
+
+    conn: sqlite3.Connection
+
+    def recent_nodes(self, around: dt.date, window_days: int, skip: set[str]) -> list[Node]:
+        """Stored articles published (or, undated, stored) within window_days of `around`."""
+        low = (around - dt.timedelta(days=window_days)).isoformat()
+        high = (around + dt.timedelta(days=window_days)).isoformat()
+        rows = self.conn.execute(
+            "SELECT article_id, story_id, published, vector FROM story_articles "
+            "WHERE (published BETWEEN ? AND ?) OR (published IS NULL AND seen BETWEEN ? AND ?) ORDER BY article_id",
+            (low, high, low, high),
+        ).fetchall()
+        return [
+            Node(article_id, json.loads(vector), dt.date.fromisoformat(published) if published else None, story_id)
+            for article_id, story_id, published, vector in rows
+            if article_id not in skip
+        ]
+
+    def story_of(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """The stored story of each of these articles that has one."""
+        ids = list(article_ids)
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.conn.execute(f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", chunk).fetchall())
+        return found
+
+    def known_story_ids(self) -> set[str]:
+        """Every story id ever given out (new ids must not collide)."""
+        return {row[0] for row in self.conn.execute("SELECT id FROM stories")}
+
+    def save(self, stories: list[Story], nodes: dict[str, Node], run_date: dt.date) -> None:
+        """Record this run's stories and their articles in one transaction."""
+        today = run_date.isoformat()
+        with self.conn:
+            for story in stories:
+                self.conn.execute(
+                    "INSERT INTO stories (id, title, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET last_seen = excluded.last_seen",
+                    (story.id, story.title, today, today),
+                )
+                for article in story.articles:
+                    node = nodes[article.id]
+                    self.conn.execute(
+                        "INSERT INTO story_articles (article_id, story_id, published, seen, vector) VALUES (?, ?, ?, ?, ?) "
+                        "ON CONFLICT(article_id) DO UPDATE SET story_id = excluded.story_id",
+                        (article.id, story.id, article.published, today, json.dumps(node.vector, ensure_ascii=False)),
+                    )

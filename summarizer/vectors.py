@@ -1,0 +1,100 @@
+"""Term vectors for comparing articles: light-stemmed words weighted by how rare they are in the language.
+
+The weight of a word is how rare it is in a large general corpus (wordfreq's Arabic and English
+lists: 7 minus its Zipf frequency), not in the input: a place name like الحديدة weighs far more than
+اليمن even in a batch of ten articles, and an article's vector is the same whatever it is grouped
+with, so stored vectors can be compared with new articles on later days. Weights computed from the
+batch itself (local IDF, or each stem's rarest form in the batch) were tried and lost quality as the
+batch grew: see results/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+
+from summarizer.arabic import light_stem, normalize, split_sentences
+
+_WORD = re.compile(r"\w+")
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
+_COMMONEST = 7.0  # Zipf frequency of the commonest words (في, the): they weigh nothing
+_UNSEEN = 1.0  # Zipf frequency assumed for a word the lists do not know (rare names)
+_LEAD_SENTENCES = 2  # the headline and the lead say which event an article is about
+_LEAD_SHARE = 0.5  # share of the lead in the similarity of two articles (the rest: the whole text)
+# Function words and news boilerplate (normalised): frequent enough to say nothing about the event.
+_STOPWORDS = {
+    normalize(w)
+    for w in (
+        "في من على إلى عن أن إن التي الذي الذين وقال قال كان كانت مع هذا هذه ذلك تلك بين بعد قبل حتى أو ثم كما "
+        "لم لن قد ما لا وفي ومن وعلى وأن عام اليوم أمس الثلاثاء الاثنين الأربعاء الخميس الجمعة السبت الأحد خلال "
+        "حيث أيضا وقد وكان منذ عند له لها هو هي"
+    ).split()
+}
+
+Vector = dict[str, float]
+
+
+@lru_cache(maxsize=1_000_000)
+def _feature(word: str) -> tuple[str, float] | None:
+    """A word's feature (normalised, light-stemmed) and rarity weight; None for words that say nothing."""
+    if len(word) < 2 or word.isdigit():
+        return None
+    norm = normalize(word)
+    if norm in _STOPWORDS:
+        return None
+    from wordfreq import zipf_frequency  # its word lists load on first use
+
+    arabic = bool(_ARABIC_SCRIPT.match(word))
+    rarity = max(0.0, _COMMONEST - (zipf_frequency(word, "ar" if arabic else "en") or _UNSEEN))
+    return (light_stem(norm) if arabic else norm), rarity
+
+
+def text_vector(text: str, prefix: str = "") -> Vector:
+    """L2-normalised rarity-weighted term vector of a text (Arabic and English words)."""
+    counts: Counter[str] = Counter()
+    weights: dict[str, float] = {}
+    for word in _WORD.findall(text):
+        found = _feature(word)
+        if found is None or found[1] <= 0:
+            continue
+        feature, rarity = prefix + found[0], found[1]
+        counts[feature] += 1
+        weights[feature] = max(weights.get(feature, 0.0), rarity)
+    vector = {f: (1.0 + math.log(c)) * weights[f] for f, c in counts.items()}
+    norm2 = math.sqrt(sum(v * v for v in vector.values()))
+    return {f: v / norm2 for f, v in vector.items()} if norm2 else {}
+
+
+def _lead(text: str) -> str:
+    """The first sentences of a text (split paragraph by paragraph: no need to split the rest)."""
+    sentences: list[str] = []
+    for paragraph in text.split("\n"):
+        sentences.extend(split_sentences(paragraph))
+        if len(sentences) >= _LEAD_SENTENCES:
+            break
+    return " ".join(sentences[:_LEAD_SENTENCES])
+
+
+def article_vector(title: str | None, text: str) -> Vector:
+    """One vector whose dot product is the mean of the whole-text and the lead similarities."""
+    whole = text_vector(f"{title or ''}\n{text}")
+    head = text_vector(f"{title or ''}\n{_lead(text)}", prefix="lead:")
+    a, b = math.sqrt(1 - _LEAD_SHARE), math.sqrt(_LEAD_SHARE)
+    return {**{f: a * v for f, v in whole.items()}, **{f: b * v for f, v in head.items()}}
+
+
+def to_matrix(vectors: list[Vector]) -> sp.csr_matrix:
+    """Stack vectors into one sparse matrix (rows in the given order) over their joint vocabulary."""
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for i, vector in enumerate(vectors):
+        for feature, value in vector.items():
+            rows.append(i)
+            cols.append(vocab.setdefault(feature, len(vocab)))
+            vals.append(value)
+    return sp.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(vectors), max(1, len(vocab))))

@@ -1,0 +1,144 @@
+"""Story grouping: seeds, determinism, ids kept across runs, and awkward inputs."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from summarizer.cli import EXIT_NO_INPUT, app
+from summarizer.evaluate import bcubed
+from summarizer.pipeline import group_stories, load_articles
+from summarizer.records import Article, Source
+from summarizer.settings import Settings
+
+QUAKE = [
+    "ضرب زلزال بقوة 6.2 درجات مدينة الحسيمة المغربية فجر الاثنين، وأعلنت السلطات مقتل 12 شخصا وإصابة العشرات تحت الأنقاض.",
+    "وقالت وزارة الداخلية المغربية إن فرق الإنقاذ تواصل البحث عن ناجين تحت أنقاض المباني المنهارة في الحسيمة بعد الزلزال.",
+    "ارتفعت حصيلة ضحايا زلزال الحسيمة في شمال المغرب إلى 20 قتيلا، فيما تواصل فرق الإنقاذ انتشال الجثث من تحت الأنقاض.",
+]
+ELECTION = "أعلنت اللجنة الانتخابية في ماليزيا فوز تحالف المعارضة بقيادة مهاتير محمد في الانتخابات البرلمانية بأغلبية المقاعد."
+ENGLISH = [
+    "A magnitude 7.1 earthquake struck off the coast of Hokkaido on Monday, Japan's meteorological agency said, triggering tsunami warnings.",
+    "Tsunami warnings were lifted in Hokkaido after Monday's magnitude 7.1 earthquake, the Japanese meteorological agency said.",
+]
+
+
+def article(id_: str, text: str, published: str | None = None, outlet: str | None = None, title: str | None = None) -> Article:
+    return Article(id=id_, outlet=outlet, title=title, published=published, url=None, language="ar", text=text, source=Source("test"))
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings.resolve(env={}, home=tmp_path / "home")
+
+
+def seed_articles(seeds_dir, settings) -> list[Article]:
+    return [a for a in load_articles([str(seeds_dir)], settings) if isinstance(a, Article)]
+
+
+def by_seed(stories) -> list[set[str]]:
+    return [{a.source.path.split("/")[-1][:3] for a in s.articles} for s in stories]
+
+
+def test_putin_visit_articles_form_one_story(seeds_dir, settings):
+    groups = by_seed(group_stories(seed_articles(seeds_dir, settings), settings, use_store=False))
+    assert any({"000", "001", "002", "003"} <= g for g in groups)
+
+
+def test_kim_train_journey_is_its_own_story_when_dates_are_known(seeds_dir, settings):
+    dates = {"000": "2024-06-17", "001": "2024-06-12", "002": "2024-06-19", "003": "2024-06-18", "004": "2023-09-12"}
+    dated = [a.__class__(**{**a.__dict__, "published": dates[a.source.path.split("/")[-1][:3]]}) for a in seed_articles(seeds_dir, settings)]
+    groups = by_seed(group_stories(dated, settings, use_store=False))
+    assert sorted(groups, key=len) == [{"004"}, {"000", "001", "002", "003"}]
+
+
+@pytest.mark.xfail(strict=True, reason="known limitation: undated, 004 shares every weighty word with the Putin visit (see results/benchmarks.md)")
+def test_kim_train_journey_is_its_own_story_without_dates(seeds_dir, settings):
+    groups = by_seed(group_stories(seed_articles(seeds_dir, settings), settings, use_store=False))
+    assert sorted(groups, key=len) == [{"004"}, {"000", "001", "002", "003"}]
+
+
+def test_grouping_is_deterministic(seeds_dir, settings, tmp_path):
+    articles = seed_articles(seeds_dir, settings) + [article("q1", QUAKE[0]), article("e1", ELECTION)]
+    first = [s.to_dict() for s in group_stories(articles, settings, use_store=False)]
+    second = [s.to_dict() for s in group_stories(list(reversed(articles)), settings, use_store=False)]
+    assert first == second
+
+
+def test_story_ids_survive_runs_and_mark_new_and_updated(settings):
+    day1 = [article("q1", QUAKE[0], "2024-03-04", "Hespress"), article("q2", QUAKE[1], "2024-03-04", "Al Arabiya")]
+    (story,) = group_stories(day1, settings)
+    assert story.status == "new"
+    assert {a.id for a in story.articles} == {"q1", "q2"}
+
+    day2 = [article("q3", QUAKE[2], "2024-03-05", "BBC Arabic"), article("e1", ELECTION, "2024-03-05")]
+    stories = group_stories(day2, settings)
+    quake = next(s for s in stories if "q3" in {a.id for a in s.articles})
+    election = next(s for s in stories if "e1" in {a.id for a in s.articles})
+    assert quake.id == story.id and quake.status == "updated"
+    assert election.id != story.id and election.status == "new"
+
+    again = group_stories(day2, settings)  # the same input once more: nothing new
+    assert {s.id: s.status for s in again} == {quake.id: "unchanged", election.id: "unchanged"}
+
+
+def test_empty_single_and_duplicates(settings):
+    assert group_stories([], settings, use_store=False) == []
+    (single,) = group_stories([article("only", ELECTION)], settings, use_store=False)
+    assert [a.id for a in single.articles] == ["only"] and single.status == "new"
+
+    copies = [article("a", QUAKE[0], outlet="Reuters"), article("b", QUAKE[0], outlet="Al Arabiya"), article("a", QUAKE[0])]
+    (story,) = group_stories(copies, settings, use_store=False)
+    assert [a.id for a in story.articles] == ["a", "b"]  # the repeated id is read once
+    assert story.duplicates == {"b": "a"}
+    assert story.outlets == ["Reuters", "Al Arabiya"]
+
+
+def test_english_articles_group_among_themselves(settings):
+    articles = [article("q1", QUAKE[0]), article("q2", QUAKE[2]), article("en1", ENGLISH[0]), article("en2", ENGLISH[1]), article("e1", ELECTION)]
+    groups = sorted(sorted(a.id for a in s.articles) for s in group_stories(articles, settings, use_store=False))
+    assert groups == [["e1"], ["en1", "en2"], ["q1", "q2"]]
+
+
+def test_corrupt_store_is_set_aside_with_a_warning(settings):
+    settings.store_path.parent.mkdir(parents=True)
+    settings.store_path.write_bytes(b"this is not a database" * 100)
+    warnings = []
+    stories = group_stories([article("e1", ELECTION)], settings, warn=warnings.append)
+    assert len(stories) == 1 and len(warnings) == 1 and "moved it to" in warnings[0]
+    assert list(settings.store_path.parent.glob("store.sqlite.corrupt-*"))
+    assert sqlite3.connect(settings.store_path).execute("SELECT count(*) FROM story_articles").fetchone() == (1,)
+
+
+def test_group_cli_json_and_eval(runner, seeds_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path / "home"))
+    result = runner.invoke(app, ["group", str(seeds_dir), "--no-store"])
+    assert result.exit_code == 0, result.output
+    stories = json.loads(result.stdout)["stories"]
+    assert set(stories[0]) == {"id", "title", "status", "articles", "outlets", "duplicates"}
+    assert sum(len(s["articles"]) for s in stories) == 5
+    assert not (tmp_path / "home" / "store.sqlite").exists()  # --no-store leaves no trace
+
+    ingested = [json.loads(line) for line in runner.invoke(app, ["ingest", str(seeds_dir)]).stdout.splitlines()]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps({"id": a["id"], "story": "kim" if "004" in a["source"]["path"] else "putin"}) + "\n" for a in ingested))
+    result = runner.invoke(app, ["eval", "grouping", "--gold", str(gold), str(seeds_dir)])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["gold_stories"] == 2 and scores["articles"] == 5
+    assert 0 < scores["bcubed_precision"] <= 1 and scores["bcubed_recall"] == 1.0
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert runner.invoke(app, ["group", str(empty)]).exit_code == EXIT_NO_INPUT
+
+
+def test_bcubed_known_values():
+    gold = {"a": "x", "b": "x", "c": "y", "d": "y"}
+    assert bcubed({"a": "1", "b": "1", "c": "2", "d": "2"}, gold)["bcubed_f1"] == 1.0
+    lumped = bcubed({k: "1" for k in gold}, gold)
+    assert (lumped["bcubed_precision"], lumped["bcubed_recall"]) == (0.5, 1.0)
+    split = bcubed({k: k for k in gold}, gold)
+    assert (split["bcubed_precision"], split["bcubed_recall"]) == (1.0, 0.5)
