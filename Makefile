@@ -26,6 +26,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest_speed.py
 	$(BIN)/python bench/grouping_quality.py
 	$(BIN)/python bench/grouping_speed.py
+	$(BIN)/python bench/clean_quality.py
+	$(BIN)/python bench/translate_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

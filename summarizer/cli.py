@@ -16,7 +16,9 @@ from rich.table import Table
 from summarizer.errors import InputError, SummarizerError
 from summarizer.evaluate import bcubed
 from summarizer.pipeline import group_stories, load_articles
+from summarizer.models import convert, import_model, pull, statuses, verify
 from summarizer.records import Article, Problem, Story
+from summarizer.registry import Registry
 from summarizer.settings import MB, Settings
 
 # Exit codes (also in the README).
@@ -34,9 +36,30 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def out() -> Console:
+    """Console for tables on stdout: the terminal's width, or wide enough not to wrap names when piped."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
+models_app = typer.Typer(help="Models: list, pull, import, convert, verify.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+_GLOBAL: dict[str, object] = {}
+
+
 @app.callback()
-def _commands() -> None:
+def _commands(
+    offline: Annotated[bool, typer.Option("--offline", help="Never use the network (also: HF_HUB_OFFLINE=1).")] = False,
+    device: Annotated[Optional[str], typer.Option(help="auto, cpu or cuda.")] = None,
+    threads: Annotated[Optional[int], typer.Option(help="CPU threads for the models (default: the backend decides).")] = None,
+) -> None:
     """Arabic news articles from many outlets into English briefings."""
+    _GLOBAL.clear()
+    _GLOBAL.update({"offline": True if offline else None, "device": device, "threads": threads})
+
+
+def settings_from(**overrides: object) -> Settings:
+    """Settings for this command: defaults, environment, global options, then the command's options."""
+    return Settings.resolve(**{**_GLOBAL, **{k: v for k, v in overrides.items() if v is not None}})
 
 
 eval_app = typer.Typer(help="Score the tool against gold data.", no_args_is_help=True)
@@ -85,7 +108,7 @@ def ingest(
     max_file_mb: Annotated[Optional[int], typer.Option(help="Skip files larger than this many MB (default 20).")] = None,
 ) -> None:
     """Read and clean articles: title, outlet, date and main text, one JSON object per article."""
-    settings = Settings.resolve(outlets_file=outlets, max_file_bytes=max_file_mb * MB if max_file_mb else None)
+    settings = settings_from(outlets_file=outlets, max_file_bytes=max_file_mb * MB if max_file_mb else None)
     articles: list[Article] = []
     problems = 0
     for item in load_articles(paths, settings, outlet=outlet):
@@ -99,7 +122,7 @@ def ingest(
         else:
             articles.append(item)
     if format is IngestFormat.table:
-        Console(highlight=False).print(_article_table(articles))
+        out().print(_article_table(articles))
     if not articles:
         err.print("summarizer: no articles found in the inputs", markup=False)
         raise typer.Exit(EXIT_NO_INPUT)
@@ -130,13 +153,13 @@ def group(
     store: Annotated[bool, typer.Option(help="Use the store so stories keep their ids across runs (--no-store: this input alone).")] = True,
 ) -> None:
     """Group articles into stories: largest first, each story's representative article first."""
-    settings = Settings.resolve(group_threshold=threshold)
+    settings = settings_from(group_threshold=threshold)
     articles = _read_articles(paths, settings)
     stories = group_stories(articles, settings, use_store=store, warn=lambda m: err.print(f"summarizer: warning: {m}", markup=False))
     if format is GroupFormat.json:
         sys.stdout.write(json.dumps({"stories": [s.to_dict() for s in stories]}, ensure_ascii=False, indent=2) + "\n")
     else:
-        Console(highlight=False).print(_story_table(stories))
+        out().print(_story_table(stories))
 
 
 @eval_app.command("grouping")
@@ -147,7 +170,7 @@ def eval_grouping(
     threshold: Annotated[Optional[float], typer.Option(help="Grouping threshold to score (default 0.20).")] = None,
 ) -> None:
     """BCubed precision, recall and F1 of the grouping against gold story labels (JSON on stdout)."""
-    settings = Settings.resolve(group_threshold=threshold)
+    settings = settings_from(group_threshold=threshold)
     labels = _read_gold(gold)
     articles = _read_articles(paths, settings)
     stories = group_stories(articles, settings, use_store=False)
@@ -174,6 +197,73 @@ def _read_gold(path: Path) -> dict[str, str]:
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise InputError(f"{path}:{number}: not a gold line like {{\"id\": ..., \"story\": ...}} ({exc})") from exc
     return labels
+
+
+@models_app.command("list")
+@handles_errors
+def models_list() -> None:
+    """Known models: task, licence, size, installed or not, converted or not. Works offline."""
+    registry = Registry.load(settings_from())
+    table = Table(title=f"models in {registry.settings.home / 'models'}")
+    for column in ("name", "task", "licence", "size", "installed", "converted", "source"):
+        table.add_column(column, overflow="fold")
+    for row in statuses(registry):
+        m = row.manifest
+        size = f"{row.size_mb:,.0f} MB" if row.size_mb else "?"
+        source = f"{m.hf_id}@{m.revision[:12]}" if m.hf_id else str(m.local_dir)
+        table.add_row(m.name + (" (default)" if m.default else ""), m.task, m.licence, size, _yes(row.installed), _yes(row.converted), source)
+    out().print(table)
+
+
+@models_app.command("pull")
+@handles_errors
+def models_pull(name: Annotated[str, typer.Argument(help="A model name from `summarizer models list`.")]) -> None:
+    """Download a model's pinned revision into the model store (the only command that uses the network)."""
+    registry = Registry.load(settings_from())
+    manifest = registry.get(name)
+    if not registry.settings.offline:
+        err.print(f"summarizer: downloading {manifest.hf_id}@{manifest.revision} (about {manifest.size_mb or '?'} MB)", markup=False)
+    print(pull(registry, manifest))
+
+
+@models_app.command("import")
+@handles_errors
+def models_import(
+    name: Annotated[str, typer.Argument(help="The model name to register it under.")],
+    folder: Annotated[Path, typer.Argument(help="A model folder copied from elsewhere (config.json, *.safetensors, tokenizer).")],
+) -> None:
+    """Register a model folder copied from elsewhere: the offline way to install a model."""
+    registry = Registry.load(settings_from())
+    print(import_model(registry, registry.get(name), folder))
+
+
+@models_app.command("convert")
+@handles_errors
+def models_convert(
+    name: Annotated[str, typer.Argument(help="An installed model (name or folder).")],
+    quantization: Annotated[str, typer.Option(help="int8 (CPU), int8_float16 or float16 (GPU).")] = "int8",
+) -> None:
+    """Make the CTranslate2 version of an installed model (used automatically from then on)."""
+    registry = Registry.load(settings_from())
+    print(convert(registry, registry.resolve(name, "translate"), quantization))
+
+
+@models_app.command("verify")
+@handles_errors
+def models_verify(
+    name: Annotated[str, typer.Argument(help="An installed model (name or folder).")],
+    text: Annotated[Optional[str], typer.Option(help="The input to try (default: one Arabic news sentence).")] = None,
+) -> None:
+    """Load a model and run one input: prints the engine, load time and output."""
+    registry = Registry.load(settings_from())
+    manifest = registry.resolve(name, "translate")
+    seconds, engine, output = verify(registry, manifest, text)
+    print(f"{manifest.name}: loaded with {engine} in {seconds:.2f} s")
+    print(output)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
 
 
 def _story_table(stories: list[Story]) -> Table:

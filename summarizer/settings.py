@@ -22,6 +22,11 @@ class Settings:
     offline: bool = False
     device: str = "auto"  # auto | cpu | cuda
     threads: int = 0  # 0: let the backend decide
+    dtype: str = "auto"  # auto (fp32 on CPU, fp16 on GPU) | float32 | float16 | bfloat16
+    compute_type: str = "auto"  # CTranslate2: auto (int8 on CPU, int8_float16 on GPU) | int8 | float16 | ...
+    batch_tokens: int = 4096  # source tokens per batch
+    beams: int | None = None  # None: the model manifest's num_beams
+    use_ctranslate2: bool = True  # use a converted model when one is present
     max_file_bytes: int = 20 * MB
     outlets_file: Path | None = None
     group_threshold: float = 0.20  # see grouping.DEFAULT_THRESHOLD
@@ -46,6 +51,10 @@ class Settings:
             from_env["device"] = env["SUMMARIZER_DEVICE"]
         if env.get("SUMMARIZER_THREADS"):
             from_env["threads"] = int(env["SUMMARIZER_THREADS"])
+        if env.get("SUMMARIZER_DTYPE"):
+            from_env["dtype"] = env["SUMMARIZER_DTYPE"]
+        if env.get("SUMMARIZER_BATCH_TOKENS"):
+            from_env["batch_tokens"] = int(env["SUMMARIZER_BATCH_TOKENS"])
         if env.get("SUMMARIZER_GROUP_THRESHOLD"):
             from_env["group_threshold"] = float(env["SUMMARIZER_GROUP_THRESHOLD"])
         if env.get("SUMMARIZER_OUTLETS"):

@@ -35,26 +35,32 @@ CREATE INDEX IF NOT EXISTS story_articles_dates ON story_articles(published, see
 """
 
 
-def connect(path: Path, warn: Callable[[str], None]) -> sqlite3.Connection:
+def connect(path: Path, warn: Callable[[str], None], schema: str = SCHEMA) -> sqlite3.Connection:
     """Open (or create) a store; a file that is not a readable SQLite store is set aside, with a warning."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return _open(path)
+        return _open(path, schema)
     except sqlite3.DatabaseError as exc:
         aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
         path.replace(aside)
         for suffix in ("-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
-        warn(f"the store {path} could not be read ({exc}); moved it to {aside.name} and started a new one")
-        return _open(path)
+        warn(f"{path} could not be read ({exc}); moved it to {aside.name} and started a new one")
+        return _open(path, schema)
 
 
-def _open(path: Path) -> sqlite3.Connection:
+def _open(path: Path, schema: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=30.0)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA busy_timeout=30000")
-    conn.executescript(SCHEMA)
-    conn.execute("PRAGMA quick_check").fetchone()
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.executescript(schema)
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise sqlite3.DatabaseError(f"integrity check: {check}")
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise
     return conn
 
 

@@ -32,3 +32,18 @@ def seed_articles() -> dict[str, dict]:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory) -> dict[str, Path]:
+    """Folders of tiny Marian, T5 and causal models (and their sentencepiece model), built once."""
+    from tiny_models import build_causal, build_marian, build_t5, train_sentencepiece
+
+    root = tmp_path_factory.mktemp("tiny-models")
+    sp_model = train_sentencepiece(SEEDS, root)
+    return {
+        "spm": sp_model,
+        "marian": build_marian(sp_model, root / "marian"),
+        "t5": build_t5(sp_model, root / "t5"),
+        "causal": build_causal(sp_model, root / "causal"),
+    }

@@ -1,0 +1,104 @@
+"""What every backend offers, and the backend-independent parts: length checks and length-sorted batching."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from summarizer.arabic import split_clauses, split_sentences
+from summarizer.errors import InputTooLongError
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One model output, and whether its input had to be split to fit the model."""
+
+    text: str
+    pieces: int = 1  # how many parts the input was split into (1: it fitted)
+
+
+class Backend(ABC):
+    """A loaded model that turns input texts into output texts."""
+
+    engine: str  # "transformers" or "ctranslate2"
+    kind: str  # "seq2seq" or "causal"
+    max_input_tokens: int
+
+    @abstractmethod
+    def count_tokens(self, text: str) -> int:
+        """Input tokens the model would see for text."""
+
+    @abstractmethod
+    def generate_batch(self, texts: list[str], params: dict) -> list[str]:
+        """Outputs for one batch of inputs that each fit the model, in order."""
+
+    def chat(self, prompt: str) -> str:
+        """The model's input for a user prompt (chat template for causal models; seq2seq: unchanged)."""
+        return prompt
+
+
+def fit(text: str, count_tokens, max_tokens: int) -> list[str]:
+    """Split text so every part fits max_tokens: at sentences, then clauses, then words. Nothing is dropped."""
+    if count_tokens(text) <= max_tokens:
+        return [text]
+    units = split_sentences(text)
+    if len(units) <= 1:
+        units = split_clauses(text)
+    if len(units) <= 1:
+        words = text.split()
+        if len(words) <= 1:
+            return [text]  # one huge "word": nothing left to split at; the model truncates, reported by caller
+        half = len(words) // 2
+        units = [" ".join(words[:half]), " ".join(words[half:])]
+    parts: list[str] = []
+    current = ""
+    for unit in units:
+        candidate = f"{current} {unit}".strip()
+        if current and count_tokens(candidate) > max_tokens:
+            parts.append(current)
+            current = unit
+        else:
+            current = candidate
+    parts.append(current)
+    return [p for part in parts for p in fit(part, count_tokens, max_tokens)]
+
+
+def batches(lengths: list[int], max_tokens: int, max_size: int = 64) -> list[list[int]]:
+    """Indices grouped into batches of similar length (longest first), each within a token budget."""
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    out: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        width = lengths[current[0]] if current else lengths[i]  # longest first: the batch's padded width
+        if current and (width * (len(current) + 1) > max_tokens or len(current) >= max_size):
+            out.append(current)
+            current = []
+        current.append(i)
+    if current:
+        out.append(current)
+    return out
+
+
+def generate(backend: Backend, texts: list[str], params: dict, batch_tokens: int = 4096) -> list[Generation]:
+    """Outputs for texts in their order: long inputs split to fit, batched by length, order restored."""
+    pieces: list[str] = []
+    owner: list[int] = []
+    for index, text in enumerate(texts):
+        if backend.kind == "seq2seq":
+            parts = fit(text, backend.count_tokens, backend.max_input_tokens)
+        elif backend.count_tokens(text) > backend.max_input_tokens:
+            # A prompt cannot be split and answered in parts; the caller selects less input instead.
+            raise InputTooLongError(f"prompt of {backend.count_tokens(text)} tokens is over the model's {backend.max_input_tokens}")
+        else:
+            parts = [text]
+        pieces.extend(parts)
+        owner.extend([index] * len(parts))
+    lengths = [backend.count_tokens(p) for p in pieces]
+    outputs: list[str | None] = [None] * len(pieces)
+    for batch in batches(lengths, batch_tokens):
+        for i, out in zip(batch, backend.generate_batch([pieces[i] for i in batch], params)):
+            outputs[i] = out
+    joined: list[list[str]] = [[] for _ in texts]
+    for i, out in enumerate(outputs):
+        joined[owner[i]].append(out or "")
+    return [Generation(" ".join(parts).strip(), len(parts)) for parts in joined]

@@ -1,0 +1,115 @@
+"""CTranslate2 backends: the fast path when a converted model is present (int8 on CPU, float16 on GPU)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import ctranslate2
+
+from summarizer.backends.base import Backend
+from summarizer.registry import Manifest
+from summarizer.settings import Settings
+
+
+def device_for(settings: Settings) -> str:
+    """cuda when asked for or (auto) available, else cpu."""
+    if settings.device == "auto":
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    return settings.device
+
+
+def load(manifest: Manifest, model_dir: Path, converted_dir: Path, settings: Settings) -> Backend:
+    """Load a converted model; the tokenizer comes from the original folder."""
+    device = device_for(settings)
+    compute_type = settings.compute_type if settings.compute_type != "auto" else ("int8_float16" if device == "cuda" else "int8")
+    engine = ctranslate2.Translator if manifest.backend == "seq2seq" else ctranslate2.Generator
+    model = engine(str(converted_dir), device=device, compute_type=compute_type, intra_threads=settings.threads or 0)
+    if (model_dir / "source.spm").exists() and (model_dir / "target.spm").exists():
+        tokenizer = MarianPieces(model_dir)  # no torch, no transformers: half the memory
+    else:
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True, trust_remote_code=False)
+    return CT2Backend(manifest, tokenizer, model)
+
+
+class MarianPieces:
+    """OPUS-MT tokenisation with sentencepiece alone, as MarianTokenizer does it (punctuation normalised
+    with sacremoses, source pieces, "</s>" appended; target pieces decoded), with the same call shapes."""
+
+    def __init__(self, model_dir: Path):
+        import sentencepiece as spm
+
+        self.source = spm.SentencePieceProcessor(model_file=str(model_dir / "source.spm"))
+        self.target = spm.SentencePieceProcessor(model_file=str(model_dir / "target.spm"))
+        config = json.loads((model_dir / "tokenizer_config.json").read_text(encoding="utf-8")) if (model_dir / "tokenizer_config.json").exists() else {}
+        try:
+            from sacremoses import MosesPunctNormalizer
+
+            self.normalize = MosesPunctNormalizer(config.get("source_lang") or "en").normalize
+        except ImportError:  # MarianTokenizer skips it too (with a warning)
+            self.normalize = lambda text: text
+
+    def pieces(self, text: str, max_length: int) -> list[str]:
+        """Source pieces of text, "</s>" last, at most max_length of them."""
+        pieces = self.source.encode(self.normalize(text), out_type=str) if text else []
+        return pieces[: max_length - 1] + ["</s>"]
+
+    def decode(self, pieces: list[str]) -> str:
+        """Target text from generated pieces."""
+        return self.target.decode_pieces([p for p in pieces if p not in ("</s>", "<pad>", "<unk>")])
+
+
+def convert(model_dir: Path, output_dir: Path, quantization: str = "int8") -> None:
+    """Convert a transformers model folder to CTranslate2."""
+    from ctranslate2.converters import TransformersConverter
+
+    TransformersConverter(str(model_dir), low_cpu_mem_usage=True).convert(str(output_dir), quantization=quantization, force=True)
+
+
+class CT2Backend(Backend):
+    """A CTranslate2 Translator (seq2seq) or Generator (causal) with its tokenizer."""
+
+    engine = "ctranslate2"
+
+    def __init__(self, manifest: Manifest, tokenizer, model):
+        self.kind = manifest.backend
+        self.max_input_tokens = manifest.max_input_tokens
+        self.tokenizer = tokenizer
+        self.model = model
+
+    def count_tokens(self, text: str) -> int:
+        if isinstance(self.tokenizer, MarianPieces):
+            return len(self.tokenizer.pieces(text, 10**9))
+        return len(self.tokenizer(text, add_special_tokens=self.kind == "seq2seq")["input_ids"])
+
+    def chat(self, prompt: str) -> str:
+        if self.kind == "causal" and getattr(self.tokenizer, "chat_template", None):
+            return self.tokenizer.apply_chat_template([{"role": "user", "content": prompt}], tokenize=False, add_generation_prompt=True)
+        return prompt
+
+    def _tokens(self, text: str) -> list[str]:
+        if isinstance(self.tokenizer, MarianPieces):
+            return self.tokenizer.pieces(text, self.max_input_tokens)
+        ids = self.tokenizer(text, add_special_tokens=self.kind == "seq2seq", truncation=True, max_length=self.max_input_tokens)["input_ids"]
+        return self.tokenizer.convert_ids_to_tokens(ids)
+
+    def _text(self, pieces: list[str]) -> str:
+        if isinstance(self.tokenizer, MarianPieces):
+            return self.tokenizer.decode(pieces).strip()
+        return self.tokenizer.decode(self.tokenizer.convert_tokens_to_ids(pieces), skip_special_tokens=True).strip()
+
+    def generate_batch(self, texts: list[str], params: dict) -> list[str]:
+        tokens = [self._tokens(t) for t in texts]
+        beams = int(params.get("num_beams", 1))
+        max_new = int(params.get("max_new_tokens", 256))
+        options = {"beam_size": beams, "no_repeat_ngram_size": int(params.get("no_repeat_ngram_size", 0)),
+                   "length_penalty": float(params.get("length_penalty", 1.0)), "repetition_penalty": float(params.get("repetition_penalty", 1.0))}
+        if self.kind == "seq2seq":
+            results = self.model.translate_batch(tokens, max_decoding_length=max_new, min_decoding_length=int(params.get("min_new_tokens", 0)), **options)
+            outputs = [r.hypotheses[0] for r in results]
+        else:
+            results = self.model.generate_batch(tokens, max_length=max_new, include_prompt_in_result=False, **options)
+            outputs = [r.sequences[0] for r in results]
+        return [self._text(o) for o in outputs]

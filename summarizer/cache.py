@@ -1,0 +1,60 @@
+"""Result cache: model outputs stored by what produced them, so no output is computed twice.
+
+The key is a hash of the stage, model name, revision, generation parameters and the normalised
+input. Lives in $SUMMARIZER_HOME/cache.sqlite (WAL: safe with two processes; a corrupt file is set
+aside with a warning).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Callable, Iterable
+
+from summarizer.arabic import normalize
+from summarizer.store import connect
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (
+    key TEXT PRIMARY KEY,
+    stage TEXT NOT NULL,
+    model TEXT NOT NULL,
+    output TEXT NOT NULL
+);
+"""
+
+
+def cache_key(stage: str, model: str, revision: str, params: dict, text: str) -> str:
+    """Stable key of one model call."""
+    material = json.dumps([stage, model, revision, params, normalize(text)], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+class ResultCache:
+    """Looked up before any model runs; written after, one transaction per batch."""
+
+    def __init__(self, path: Path, warn: Callable[[str], None] = lambda message: None):
+        self.conn = connect(path, warn, SCHEMA)
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, str]:
+        """Outputs already stored for these keys."""
+        keys = list(dict.fromkeys(keys))
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.conn.execute(f"SELECT key, output FROM results WHERE key IN ({marks})", chunk).fetchall())
+        return found
+
+    def put_many(self, stage: str, model: str, items: dict[str, str]) -> None:
+        """Store outputs by key (an existing key keeps its first output)."""
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO results (key, stage, model, output) VALUES (?, ?, ?, ?)",
+                [(key, stage, model, output) for key, output in items.items()],
+            )
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()

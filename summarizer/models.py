@@ -1,0 +1,149 @@
+"""Getting models onto a machine (pull, import, convert), checking them, and running them through the cache."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from summarizer.backends import Generation, generate, load_backend
+from summarizer.cache import ResultCache, cache_key
+from summarizer.errors import ModelMissingError, OfflineError, UsageError
+from summarizer.registry import Manifest, Registry
+from summarizer.settings import Settings
+
+# Only these files are downloaded: configs, tokenizers and safetensors weights (never pickles).
+ALLOW_PATTERNS = ["*.json", "*.safetensors", "*.spm", "*.model", "*.txt", "*.tiktoken", "*.jinja"]
+SAMPLES = {
+    "translate": "وصل الرئيس الروسي فلاديمير بوتين إلى بيونغ يانغ في أول زيارة له منذ 24 عاما.",
+    "summarize": "وصل الرئيس الروسي فلاديمير بوتين إلى بيونغ يانغ في أول زيارة له منذ 24 عاما، ووقع مع "
+    "الزعيم الكوري الشمالي كيم جونغ أون اتفاق شراكة استراتيجية شاملة.",
+}
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """One row of `summarizer models list`."""
+
+    manifest: Manifest
+    installed: bool
+    converted: bool
+    size_mb: float | None  # on disk when installed, else the download size the manifest states
+
+
+def statuses(registry: Registry) -> list[ModelStatus]:
+    """Every known model and whether it is on this machine. Touches neither network nor weights."""
+    rows = []
+    for manifest in sorted(registry.manifests.values(), key=lambda m: (m.task, not m.default, m.name)):
+        installed = registry.installed(manifest)
+        size = _folder_mb(registry.store_dir(manifest)) if installed else manifest.size_mb
+        rows.append(ModelStatus(manifest, installed, (registry.converted_dir(manifest) / "model.bin").exists(), size))
+    return rows
+
+
+def pull(registry: Registry, manifest: Manifest) -> Path:
+    """Download the pinned revision into the model store (the only network use in the tool)."""
+    if registry.settings.offline:
+        raise OfflineError(f"pulling {manifest.name} needs the network, but offline mode is set (--offline, HF_HUB_OFFLINE or SUMMARIZER_OFFLINE)")
+    if not manifest.hf_id:
+        raise UsageError(f"{manifest.name} is a local folder; nothing to pull")
+    from huggingface_hub import snapshot_download
+
+    target = registry.store_dir(manifest)
+    with _staging(target) as staging:
+        snapshot_download(repo_id=manifest.hf_id, revision=manifest.revision, local_dir=staging, allow_patterns=ALLOW_PATTERNS)
+        _check_model_folder(staging, manifest.name)
+        (staging / "summarizer-source.json").write_text(json.dumps({"hf_id": manifest.hf_id, "revision": manifest.revision}))
+    return target
+
+
+def import_model(registry: Registry, manifest: Manifest, folder: Path) -> Path:
+    """Copy a model folder from elsewhere into the store (the offline way in)."""
+    _check_model_folder(folder, manifest.name)
+    target = registry.store_dir(manifest)
+    with _staging(target) as staging:
+        shutil.copytree(folder, staging, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.bin", "*.pt", "*.pth", "*.ckpt", "*.h5", "*.msgpack"))
+    return target
+
+
+def convert(registry: Registry, manifest: Manifest, quantization: str = "int8") -> Path:
+    """Make the CTranslate2 version of an installed model."""
+    from summarizer.backends.ct2 import convert as ct2_convert
+
+    source = registry.require(manifest)
+    target = registry.converted_dir(manifest, quantization)
+    with _staging(target) as staging:
+        ct2_convert(source, staging, quantization)
+    return target
+
+
+def verify(registry: Registry, manifest: Manifest, text: str | None = None) -> tuple[float, str, str]:
+    """Load the model and run one sentence: (load seconds, engine, output)."""
+    folder = registry.require(manifest)
+    start = time.perf_counter()
+    backend = load_backend(manifest, folder, registry.settings, registry.converted_dir(manifest))
+    loaded = time.perf_counter() - start
+    sample = text or SAMPLES[manifest.task]
+    params = dict(manifest.generation, max_new_tokens=min(64, int(manifest.generation.get("max_new_tokens", 64))))
+    (output,) = generate(backend, [backend.chat(sample)], params, registry.settings.batch_tokens)
+    return loaded, backend.engine, output.text
+
+
+def run_model(
+    stage: str, registry: Registry, manifest: Manifest, inputs: list[str], cache: ResultCache | None = None, **overrides: object
+) -> list[Generation]:
+    """Model outputs for inputs, in order: from the cache where present, the rest generated and stored."""
+    settings = registry.settings
+    params = dict(manifest.generation)
+    if settings.beams is not None:
+        params["num_beams"] = settings.beams
+    params.update({k: v for k, v in overrides.items() if v is not None})
+    keys = [cache_key(stage, manifest.name, manifest.revision, params, text) for text in inputs]
+    found = cache.get_many(keys) if cache else {}
+    todo = sorted({key: text for key, text in zip(keys, inputs) if key not in found}.items())
+    if todo:
+        backend = load_backend(manifest, registry.require(manifest), settings, registry.converted_dir(manifest))
+        outputs = generate(backend, [backend.chat(text) for _, text in todo], params, settings.batch_tokens)
+        fresh = {key: json.dumps({"text": out.text, "pieces": out.pieces}, ensure_ascii=False) for (key, _), out in zip(todo, outputs)}
+        if cache:
+            cache.put_many(stage, manifest.name, fresh)
+        found = {**found, **fresh}
+    return [Generation(**json.loads(found[key])) for key in keys]
+
+
+def _check_model_folder(folder: Path, name: str) -> None:
+    if not (folder / "config.json").exists() or not any(folder.glob("*.safetensors")):
+        raise ModelMissingError(
+            f"{folder} is not a usable model folder for {name}: it needs config.json and *.safetensors weights",
+            "save the model with save_pretrained(safe_serialization=True), or pull it",
+        )
+
+
+class _staging:
+    """A temporary folder beside target that replaces it only when the work inside succeeded."""
+
+    def __init__(self, target: Path):
+        self.target = target
+
+    def __enter__(self) -> Path:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-", dir=self.target.parent))
+        return self.path
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            return
+        if self.target.exists():
+            old = self.target.with_name(f".{self.target.name}-old")
+            shutil.rmtree(old, ignore_errors=True)
+            self.target.replace(old)
+            shutil.rmtree(old, ignore_errors=True)
+        self.path.replace(self.target)
+
+
+def _folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6

@@ -1,0 +1,206 @@
+"""The model layer on tiny real models: manifests, store, both engines, batching, length limits, cache."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+
+import pytest
+
+from summarizer.backends import load_backend
+from summarizer.backends.base import batches, fit, generate
+from summarizer.cache import ResultCache, cache_key
+from summarizer.cli import app
+from summarizer.errors import InputTooLongError, ModelMissingError, OfflineError, UsageError
+from summarizer.models import convert, import_model, pull, run_model, statuses
+from summarizer.registry import MANIFESTS, Registry, read_manifest
+from summarizer.settings import Settings
+from tiny_models import write_manifest
+
+SENTENCES = [
+    "قال الكرملين إن بوتين سيزور كوريا الشمالية.",
+    "وصل الرئيس الروسي إلى بيونغ يانغ.",
+    "ووقع الزعيمان اتفاق شراكة استراتيجية شاملة في جميع المجالات الممكنة بعد محادثات طويلة.",
+    "رحب كيم بالضيف.",
+]
+
+
+@pytest.fixture
+def registry(tmp_path, tiny_models) -> Registry:
+    """A model store with the tiny Marian imported under a user manifest, as a user would do offline."""
+    home = tmp_path / "home"
+    write_manifest(home, "tiny-marian", "translate", "seq2seq", 64, {"num_beams": 2, "max_new_tokens": 12})
+    write_manifest(home, "tiny-causal", "summarize", "causal", 256, {"num_beams": 1, "max_new_tokens": 8})
+    reg = Registry.load(Settings.resolve(env={}, home=home, threads=1))
+    import_model(reg, reg.get("tiny-marian"), tiny_models["marian"])
+    import_model(reg, reg.get("tiny-causal"), tiny_models["causal"])
+    return reg
+
+
+def test_shipped_manifests_are_valid():
+    manifests = {p.stem: read_manifest(p) for p in MANIFESTS.glob("*.toml")}
+    assert {"opus-mt-tc-big-ar-en", "opus-mt-ar-en", "mt5-xlsum", "qwen2.5-1.5b-instruct"} <= set(manifests)
+    assert manifests["opus-mt-tc-big-ar-en"].default and manifests["opus-mt-tc-big-ar-en"].task == "translate"
+    assert "non-commercial" in manifests["mt5-xlsum"].licence
+    assert manifests["qwen2.5-1.5b-instruct"].prompt_text().count("{articles}") == 1
+
+
+def test_list_works_with_no_models_and_no_network(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path / "empty-home"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    result = runner.invoke(app, ["models", "list"])
+    assert result.exit_code == 0, result.output
+    assert "opus-mt-tc-big-ar-en" in result.stdout and "CC-BY-4.0" in result.stdout
+
+
+def test_missing_model_names_the_fix_and_pull_respects_offline(tmp_path):
+    reg = Registry.load(Settings.resolve(env={"HF_HUB_OFFLINE": "1"}, home=tmp_path))
+    with pytest.raises(ModelMissingError, match="summarizer models pull opus-mt-ar-en"):
+        reg.require(reg.get("opus-mt-ar-en"))
+    with pytest.raises(OfflineError, match="offline"):
+        pull(reg, reg.get("opus-mt-ar-en"))
+    with pytest.raises(UsageError, match="known models: .*opus-mt-ar-en"):
+        reg.resolve("no-such-model", "translate")
+
+
+def test_resolve_names_hub_ids_and_folders(registry, tiny_models):
+    assert registry.resolve(None, "translate").name == "opus-mt-tc-big-ar-en"
+    assert registry.resolve("Helsinki-NLP/opus-mt-ar-en", "translate").hf_id == "Helsinki-NLP/opus-mt-ar-en"
+    folder = registry.resolve(str(tiny_models["t5"]), "summarize")
+    assert folder.backend == "seq2seq" and registry.installed(folder)
+    rows = {r.manifest.name: r for r in statuses(registry)}
+    assert rows["tiny-marian"].installed and not rows["tiny-marian"].converted
+    assert not rows["opus-mt-ar-en"].installed
+
+
+@pytest.mark.parametrize("kind", ["marian", "t5"])
+def test_transformers_seq2seq_generates_in_input_order(registry, tiny_models, kind):
+    manifest = registry.resolve(str(tiny_models[kind]), "translate")
+    backend = load_backend(manifest, registry.require(manifest), registry.settings)
+    assert backend.engine == "transformers"
+    params = {"num_beams": 1, "max_new_tokens": 6}
+    together = generate(backend, SENTENCES, params, batch_tokens=40)  # several length-sorted batches
+    alone = [generate(backend, [s], params)[0] for s in SENTENCES]
+    assert [g.text for g in together] == [g.text for g in alone]
+    assert all(g.pieces == 1 for g in together)
+
+
+def test_causal_lm_with_chat_template(registry):
+    manifest = registry.get("tiny-causal")
+    backend = load_backend(manifest, registry.require(manifest), registry.settings)
+    prompt = backend.chat("لخص الخبر")
+    assert prompt.startswith("<|user|>لخص الخبر") and prompt.endswith("<|assistant|>")
+    (out,) = generate(backend, [prompt], {"max_new_tokens": 5})
+    assert isinstance(out.text, str) and "<|user|>" not in out.text
+    with pytest.raises(InputTooLongError, match="over the model's 256"):
+        generate(backend, [backend.chat(" ".join(SENTENCES * 20))], {"max_new_tokens": 5})  # never cut silently
+
+
+def test_ctranslate2_conversion_and_generation(registry):
+    manifest = registry.get("tiny-marian")
+    target = convert(registry, manifest, "float32")
+    assert (target / "model.bin").exists()
+    plain = registry.settings.__class__.resolve(env={}, home=registry.settings.home, use_ctranslate2=False)
+    hf = load_backend(manifest, registry.require(manifest), plain)
+    ct2 = load_backend(manifest, registry.require(manifest), registry.settings, target)
+    assert (hf.engine, ct2.engine) == ("transformers", "ctranslate2")
+    params = {"num_beams": 1, "max_new_tokens": 6}
+    # float32 CTranslate2 and transformers decode the same greedy tokens from the same weights; at the
+    # length limit transformers forces EOS (Marian's forced_eos_token_id) one token before CTranslate2 stops.
+    for fast, slow in zip(generate(ct2, SENTENCES, params), generate(hf, SENTENCES, params)):
+        assert fast.text.startswith(slow.text) and len(hf.tokenizer.tokenize(fast.text)) - len(hf.tokenizer.tokenize(slow.text)) <= 1
+    assert convert(registry, manifest, "int8").name == "ct2-int8"
+    # The CTranslate2 path tokenises OPUS-MT models with sentencepiece alone, as MarianTokenizer does.
+    assert ct2.tokenizer.pieces(SENTENCES[0], 512) == hf.tokenizer.convert_ids_to_tokens(hf.tokenizer(SENTENCES[0])["input_ids"])
+    assert all(ct2.count_tokens(s) == hf.count_tokens(s) for s in SENTENCES)
+
+
+def test_long_input_is_split_at_sentences_never_cut(registry):
+    manifest = registry.get("tiny-marian")
+    backend = load_backend(manifest, registry.require(manifest), registry.settings)
+    long_text = " ".join(SENTENCES * 3)
+    assert backend.count_tokens(long_text) > backend.max_input_tokens
+    parts = fit(long_text, backend.count_tokens, backend.max_input_tokens)
+    assert len(parts) > 1 and " ".join(parts) == long_text
+    assert all(backend.count_tokens(p) <= backend.max_input_tokens for p in parts)
+    assert all(p.endswith(".") for p in parts)  # cut at sentence ends
+    (out,) = generate(backend, [long_text], {"num_beams": 1, "max_new_tokens": 4})
+    assert out.pieces == len(parts)
+
+
+def test_batches_are_length_sorted_within_budget():
+    lengths = [5, 50, 7, 48, 6, 49]
+    groups = batches(lengths, max_tokens=100)
+    assert sorted(i for g in groups for i in g) == list(range(6))
+    assert groups[0] == [1, 5]  # the longest together
+    assert all(max(lengths[i] for i in g) * len(g) <= 100 for g in groups)
+
+
+def test_cache_serves_repeats_without_loading_a_model(registry, monkeypatch):
+    cache = ResultCache(registry.settings.home / "cache.sqlite")
+    manifest = registry.get("tiny-marian")
+    first = run_model("translate", registry, manifest, SENTENCES + SENTENCES[:1], cache)
+    assert first[0] == first[-1]
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the cache should have answered")
+
+    monkeypatch.setattr("summarizer.models.load_backend", no_model)
+    assert run_model("translate", registry, manifest, SENTENCES, cache) == first[:-1]
+    # Different generation parameters are a different result.
+    with pytest.raises(AssertionError, match="cache should have answered"):
+        run_model("translate", registry, manifest, SENTENCES[:1], cache, num_beams=1)
+
+
+def test_cache_key_depends_on_everything_that_changes_the_output():
+    base = cache_key("translate", "m", "r1", {"num_beams": 4}, "نص")
+    assert base == cache_key("translate", "m", "r1", {"num_beams": 4}, "نَصّ")  # normalised input
+    assert len({base, cache_key("summarize", "m", "r1", {"num_beams": 4}, "نص"), cache_key("translate", "m2", "r1", {"num_beams": 4}, "نص"),
+                cache_key("translate", "m", "r2", {"num_beams": 4}, "نص"), cache_key("translate", "m", "r1", {"num_beams": 1}, "نص")}) == 5
+
+
+def test_corrupt_cache_is_set_aside(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    path.write_bytes(b"garbage" * 1000)
+    warnings = []
+    cache = ResultCache(path, warnings.append)
+    cache.put_many("translate", "m", {"k": "v"})
+    assert cache.get_many(["k"]) == {"k": "v"} and len(warnings) == 1
+    assert list(tmp_path.glob("cache.sqlite.corrupt-*"))
+
+
+def _writer(path: str, start: int) -> None:
+    from pathlib import Path
+
+    cache = ResultCache(Path(path))
+    for i in range(start, start + 200):
+        cache.put_many("translate", "m", {f"k{i}": f"v{i}"})
+
+
+def test_two_processes_can_write_the_cache_at_once(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    ResultCache(path).close()
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_writer, args=(str(path), n * 200)) for n in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert [w.exitcode for w in workers] == [0, 0]
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM results").fetchone() == (400,)
+
+
+def test_models_cli_import_convert_verify(runner, tmp_path, tiny_models, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("SUMMARIZER_HOME", str(home))
+    write_manifest(home, "tiny-marian", "translate", "seq2seq", 64, {"num_beams": 2, "max_new_tokens": 8})
+    assert runner.invoke(app, ["models", "verify", "tiny-marian"]).exit_code == 4  # not installed yet
+    result = runner.invoke(app, ["models", "import", "tiny-marian", str(tiny_models["marian"])])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["models", "verify", "tiny-marian"])
+    assert result.exit_code == 0 and "loaded with transformers" in result.stdout, result.output
+    assert runner.invoke(app, ["models", "convert", "tiny-marian"]).exit_code == 0
+    result = runner.invoke(app, ["models", "verify", "tiny-marian"])
+    assert "loaded with ctranslate2" in result.stdout, result.output
+    listing = runner.invoke(app, ["models", "list"]).stdout
+    assert "tiny-marian" in listing
