@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from summarizer.arabic import normalize
-from summarizer.store import connect
+from summarizer.store import connect, select_in
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -39,13 +39,7 @@ class ResultCache:
 
     def get_many(self, keys: Iterable[str]) -> dict[str, str]:
         """Outputs already stored for these keys."""
-        keys = list(dict.fromkeys(keys))
-        found: dict[str, str] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(self.conn.execute(f"SELECT key, output FROM results WHERE key IN ({marks})", chunk).fetchall())
-        return found
+        return dict(select_in(self.conn, "SELECT key, output FROM results WHERE key IN ({marks})", keys))
 
     def put_many(self, stage: str, model: str, items: dict[str, str]) -> None:
         """Store outputs by key (an existing key keeps its first output)."""

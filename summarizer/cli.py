@@ -7,7 +7,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional
 
 import typer
 from rich.console import Console
@@ -109,39 +109,38 @@ def ingest(
 ) -> None:
     """Read and clean articles: title, outlet, date and main text, one JSON object per article."""
     settings = settings_from(outlets_file=outlets, max_file_bytes=max_file_mb * MB if max_file_mb else None)
-    articles: list[Article] = []
-    problems = 0
-    for item in load_articles(paths, settings, outlet=outlet):
-        if isinstance(item, Problem):
-            problems += 1
-            report(item)
-        elif format is IngestFormat.jsonl:
-            sys.stdout.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
-            sys.stdout.flush()
-            articles.append(item)
-        else:
-            articles.append(item)
+
+    def write(article: Article) -> None:
+        sys.stdout.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    articles, problems = _read_articles(paths, settings, outlet, each=write if format is IngestFormat.jsonl else None)
     if format is IngestFormat.table:
         out().print(_article_table(articles))
-    if not articles:
-        err.print("summarizer: no articles found in the inputs", markup=False)
-        raise typer.Exit(EXIT_NO_INPUT)
     if problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 
 
-def _read_articles(paths: list[str], settings: Settings) -> list[Article]:
-    """Articles from the inputs; bad inputs reported on stderr. Exits 3 when nothing is usable."""
-    articles = []
-    for item in load_articles(paths, settings):
+def _read_articles(
+    paths: list[str], settings: Settings, outlet: str | None = None, each: Callable[[Article], None] | None = None
+) -> tuple[list[Article], int]:
+    """Articles from the inputs (each handed to `each` as it comes) and how many inputs were bad.
+
+    Bad inputs are reported on stderr as they come; exits 3 when nothing at all is usable.
+    """
+    articles, problems = [], 0
+    for item in load_articles(paths, settings, outlet=outlet):
         if isinstance(item, Problem):
+            problems += 1
             report(item)
         else:
             articles.append(item)
+            if each:
+                each(item)
     if not articles:
         err.print("summarizer: no articles found in the inputs", markup=False)
         raise typer.Exit(EXIT_NO_INPUT)
-    return articles
+    return articles, problems
 
 
 @app.command()
@@ -154,12 +153,14 @@ def group(
 ) -> None:
     """Group articles into stories: largest first, each story's representative article first."""
     settings = settings_from(group_threshold=threshold)
-    articles = _read_articles(paths, settings)
+    articles, problems = _read_articles(paths, settings)
     stories = group_stories(articles, settings, use_store=store, warn=lambda m: err.print(f"summarizer: warning: {m}", markup=False))
     if format is GroupFormat.json:
         sys.stdout.write(json.dumps({"stories": [s.to_dict() for s in stories]}, ensure_ascii=False, indent=2) + "\n")
     else:
         out().print(_story_table(stories))
+    if problems:
+        raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 
 
 @eval_app.command("grouping")
@@ -172,7 +173,7 @@ def eval_grouping(
     """BCubed precision, recall and F1 of the grouping against gold story labels (JSON on stdout)."""
     settings = settings_from(group_threshold=threshold)
     labels = _read_gold(gold)
-    articles = _read_articles(paths, settings)
+    articles, _ = _read_articles(paths, settings)
     stories = group_stories(articles, settings, use_store=False)
     predicted = {a.id: s.id for s in stories for a in s.articles}
     missing = sorted(set(predicted) - set(labels))

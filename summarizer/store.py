@@ -64,6 +64,16 @@ def _open(path: Path, schema: str) -> sqlite3.Connection:
     return conn
 
 
+def select_in(conn: sqlite3.Connection, query: str, values: Iterable[str]) -> list[tuple]:
+    """Rows of a query whose one `IN ({marks})` takes all values, in chunks SQLite accepts."""
+    values = list(dict.fromkeys(values))
+    rows: list[tuple] = []
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        rows += conn.execute(query.format(marks=",".join("?" * len(chunk))), chunk).fetchall()
+    return rows
+
+
 @dataclass
 class StoryStore:
     """Stories and article vectors of earlier runs."""
@@ -87,13 +97,7 @@ class StoryStore:
 
     def story_of(self, article_ids: Iterable[str]) -> dict[str, str]:
         """The stored story of each of these articles that has one."""
-        ids = list(article_ids)
-        found: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(self.conn.execute(f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", chunk).fetchall())
-        return found
+        return dict(select_in(self.conn, "SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", article_ids))
 
     def known_story_ids(self) -> set[str]:
         """Every story id ever given out (new ids must not collide)."""

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from summarizer.cli import EXIT_NO_INPUT, app
+from summarizer.cli import EXIT_NO_INPUT, EXIT_SOME_INPUTS_BAD, app
 from summarizer.evaluate import bcubed
 from summarizer.pipeline import group_stories, load_articles
 from summarizer.records import Article, Source
@@ -133,6 +133,10 @@ def test_group_cli_json_and_eval(runner, seeds_dir, tmp_path, monkeypatch):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert runner.invoke(app, ["group", str(empty)]).exit_code == EXIT_NO_INPUT
+    (empty / "broken.json").write_text("{not json")
+    partial = runner.invoke(app, ["group", str(seeds_dir), str(empty), "--no-store"])
+    assert partial.exit_code == EXIT_SOME_INPUTS_BAD and "broken.json" in partial.stderr
+    assert len(json.loads(partial.stdout)["stories"]) >= 1  # the good inputs were still grouped
 
 
 def test_bcubed_known_values():
