@@ -115,6 +115,17 @@ def test_ctranslate2_conversion_and_generation(registry):
     assert all(ct2.count_tokens(s) == hf.count_tokens(s) for s in SENTENCES)
 
 
+def test_ctranslate2_causal_generator(registry):
+    manifest = registry.get("tiny-causal")
+    target = convert(registry, manifest, "int8")
+    backend = load_backend(manifest, registry.require(manifest), registry.settings, target)
+    assert backend.engine == "ctranslate2" and backend.kind == "causal"
+    prompt = backend.chat("لخص الخبر")
+    assert prompt.endswith("<|assistant|>")
+    outputs = generate(backend, [prompt, backend.chat("ما الذي حدث؟")], {"max_new_tokens": 5})
+    assert len(outputs) == 2 and all(isinstance(o.text, str) and "<|user|>" not in o.text for o in outputs)
+
+
 def test_long_input_is_split_at_sentences_never_cut(registry):
     manifest = registry.get("tiny-marian")
     backend = load_backend(manifest, registry.require(manifest), registry.settings)

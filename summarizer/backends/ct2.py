@@ -66,6 +66,15 @@ def convert(model_dir: Path, output_dir: Path, quantization: str = "int8") -> No
     from ctranslate2.converters import TransformersConverter
 
     TransformersConverter(str(model_dir), low_cpu_mem_usage=True).convert(str(output_dir), quantization=quantization, force=True)
+    # Tokenizers without a BOS token (Qwen2.5's, for one) leave null special tokens in the converted
+    # config, which CTranslate2 then fails to load; the prompt always supplies the start, so EOS stands in.
+    config_path = output_dir / "config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    fallback = config.get("eos_token") or config.get("unk_token") or "</s>"
+    for key in ("bos_token", "eos_token", "unk_token", "decoder_start_token"):
+        if key in config and config[key] is None:
+            config[key] = fallback
+    config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
 
 
 class CT2Backend(Backend):
