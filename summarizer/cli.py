@@ -19,6 +19,9 @@ from summarizer.pipeline import group_stories, load_articles
 from summarizer.models import convert, import_model, pull, statuses, verify
 from summarizer.records import Article, Problem, Story
 from summarizer.registry import Registry
+from summarizer.cache import ResultCache
+from summarizer.render import translation_markdown, translation_text, write_atomic
+from summarizer.translate import translate_articles, translate_lines
 from summarizer.settings import MB, Settings
 
 # Exit codes (also in the README).
@@ -74,6 +77,12 @@ class IngestFormat(str, Enum):
 class GroupFormat(str, Enum):
     json = "json"
     table = "table"
+
+
+class TranslateFormat(str, Enum):
+    md = "md"
+    json = "json"
+    txt = "txt"
 
 
 Paths = Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or - for standard input.")]
@@ -198,6 +207,87 @@ def _read_gold(path: Path) -> dict[str, str]:
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise InputError(f"{path}:{number}: not a gold line like {{\"id\": ..., \"story\": ...}} ({exc})") from exc
     return labels
+
+
+@app.command()
+@handles_errors
+def translate(
+    paths: Paths,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="Write here (atomically) instead of standard output.")] = None,
+    format: Annotated[TranslateFormat, typer.Option("--format", "-f", help="md, json (sentence alignment and checks) or txt.")] = TranslateFormat.md,
+    bilingual: Annotated[bool, typer.Option(help="Markdown: each Arabic paragraph (right-to-left) above its English.")] = False,
+    translator: Annotated[Optional[str], typer.Option(help="Model name, Hugging Face id or folder (default: opus-mt-tc-big-ar-en).")] = None,
+) -> None:
+    """Translate articles into English: cleaned first, paragraphs kept, every sentence checked."""
+    settings = settings_from()
+    articles, problems = _read_articles(paths, settings)
+    registry = Registry.load(settings)
+    manifest = registry.resolve(translator or settings.translator, "translate")
+    cache = ResultCache(settings.home / "cache.sqlite", warn=lambda m: err.print(f"summarizer: warning: {m}", markup=False))
+    try:
+        docs = translate_articles(articles, registry, manifest, cache)
+    finally:
+        cache.close()
+    if format is TranslateFormat.json:
+        text = json.dumps([d.to_dict() for d in docs] if len(docs) > 1 else docs[0].to_dict(), ensure_ascii=False, indent=2) + "\n"
+    elif format is TranslateFormat.txt:
+        text = "\n".join(translation_text(d) for d in docs)
+    else:
+        text = "\n---\n\n".join(translation_markdown(d, bilingual) for d in docs)
+    for d in docs:
+        if d.status not in ("translated", "passthrough"):
+            err.print(f"summarizer: {d.article.source}: {d.status}", markup=False)
+    flagged = sum(len(d.flagged) for d in docs)
+    if flagged:
+        err.print(f"summarizer: {flagged} sentence(s) failed a check; see the Checks section or the JSON flags", markup=False)
+    if out_file:
+        write_atomic(out_file, text)
+    else:
+        sys.stdout.write(text)
+    if problems:
+        raise typer.Exit(EXIT_SOME_INPUTS_BAD)
+
+
+@eval_app.command("translation")
+@handles_errors
+def eval_translation(
+    src: Annotated[Path, typer.Option(help="Arabic source, one segment a line.")],
+    ref: Annotated[Path, typer.Option(help="English reference, line-aligned with --src.")],
+    translator: Annotated[Optional[str], typer.Option(help="Model name, Hugging Face id or folder.")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="Score only the first N lines.")] = None,
+) -> None:
+    """sacreBLEU BLEU and chrF (with signatures) of the translation pipeline on a line-aligned test set."""
+    import sacrebleu
+
+    settings = settings_from()
+    sources = _read_lines(src)[:limit]
+    references = _read_lines(ref)[:limit]
+    if len(sources) != len(references):
+        raise InputError(f"{src} has {len(sources)} lines but {ref} has {len(references)}; give line-aligned files")
+    registry = Registry.load(settings)
+    manifest = registry.resolve(translator or settings.translator, "translate")
+    cache = ResultCache(settings.home / "cache.sqlite")
+    try:
+        hypotheses = translate_lines(sources, registry, manifest, cache)
+    finally:
+        cache.close()
+    bleu = sacrebleu.metrics.BLEU()
+    chrf = sacrebleu.metrics.CHRF()
+    bleu_score = bleu.corpus_score(hypotheses, [references])
+    chrf_score = chrf.corpus_score(hypotheses, [references])
+    result = {
+        "model": manifest.name, "revision": manifest.revision, "lines": len(sources),
+        "bleu": round(bleu_score.score, 2), "chrf": round(chrf_score.score / 100, 4),
+        "bleu_signature": str(bleu.get_signature()), "chrf_signature": str(chrf.get_signature()),
+    }
+    sys.stdout.write(json.dumps(result, indent=2) + "\n")
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    except OSError as exc:
+        raise InputError(f"cannot read {path} ({exc.strerror or exc})") from exc
 
 
 @models_app.command("list")

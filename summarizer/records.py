@@ -95,3 +95,49 @@ class Story:
             "outlets": self.outlets,
             "duplicates": dict(self.duplicates),
         }
+
+
+@dataclass(frozen=True)
+class SentencePair:
+    """One source sentence, its translation, and the checks that failed on it."""
+
+    source: str
+    target: str
+    flags: tuple[str, ...] = ()
+    pieces: int = 1  # parts the sentence was split into to fit the model (1: it fitted)
+
+
+@dataclass(frozen=True)
+class TranslatedArticle:
+    """An article in English, sentence by sentence, its paragraphs kept."""
+
+    article: Article
+    title: SentencePair | None
+    paragraphs: tuple[tuple[SentencePair, ...], ...]
+    status: str  # translated | passthrough (already English) | not translated (other language)
+    model: str | None = None
+    revision: str | None = None
+
+    @property
+    def flagged(self) -> list[tuple[int, int, SentencePair]]:
+        """(paragraph, sentence, pair) for every sentence with a failed check, 1-based."""
+        return [(p, s, pair) for p, para in enumerate(self.paragraphs, 1) for s, pair in enumerate(para, 1) if pair.flags]
+
+    def to_dict(self) -> dict:
+        """JSON-ready form, sentence alignment included."""
+        def pair(p: SentencePair) -> dict:
+            return {"ar": p.source, "en": p.target, "flags": list(p.flags), "pieces": p.pieces}
+
+        return {
+            "id": self.article.id,
+            "status": self.status,
+            "model": self.model,
+            "revision": self.revision,
+            "outlet": self.article.outlet,
+            "published": self.article.published,
+            "url": self.article.url,
+            "language": self.article.language,
+            "title": pair(self.title) if self.title else None,
+            "paragraphs": [[pair(p) for p in para] for para in self.paragraphs],
+            "source": asdict(self.article.source),
+        }

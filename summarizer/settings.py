@@ -27,6 +27,8 @@ class Settings:
     batch_tokens: int = 4096  # source tokens per batch
     beams: int | None = None  # None: the model manifest's num_beams
     use_ctranslate2: bool = True  # use a converted model when one is present
+    translator: str | None = None  # model name, Hub id or folder; None: the default translator
+    summarizer: str | None = None  # likewise for summaries
     max_file_bytes: int = 20 * MB
     outlets_file: Path | None = None
     group_threshold: float = 0.20  # see grouping.DEFAULT_THRESHOLD
@@ -55,6 +57,10 @@ class Settings:
             from_env["dtype"] = env["SUMMARIZER_DTYPE"]
         if env.get("SUMMARIZER_BATCH_TOKENS"):
             from_env["batch_tokens"] = int(env["SUMMARIZER_BATCH_TOKENS"])
+        if env.get("SUMMARIZER_TRANSLATOR"):
+            from_env["translator"] = env["SUMMARIZER_TRANSLATOR"]
+        if env.get("SUMMARIZER_SUMMARIZER"):
+            from_env["summarizer"] = env["SUMMARIZER_SUMMARIZER"]
         if env.get("SUMMARIZER_GROUP_THRESHOLD"):
             from_env["group_threshold"] = float(env["SUMMARIZER_GROUP_THRESHOLD"])
         if env.get("SUMMARIZER_OUTLETS"):
