@@ -13,14 +13,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from summarizer.errors import InputError, SummarizerError
-from summarizer.evaluate import bcubed
+from summarizer.errors import InputError, SummarizerError, UsageError
+from summarizer.evaluate import ROUGE_TOKENIZER, bcubed, rouge
 from summarizer.pipeline import group_stories, load_articles
 from summarizer.models import convert, import_model, pull, statuses, verify
 from summarizer.records import Article, Problem, Story
 from summarizer.registry import Registry
 from summarizer.cache import ResultCache
 from summarizer.render import translation_markdown, translation_text, write_atomic
+from summarizer.summarize import extractive_summary
 from summarizer.translate import translate_articles, translate_lines
 from summarizer.settings import MB, Settings
 
@@ -281,6 +282,30 @@ def eval_translation(
         "bleu_signature": str(bleu.get_signature()), "chrf_signature": str(chrf.get_signature()),
     }
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
+
+
+@eval_app.command("summaries")
+@handles_errors
+def eval_summaries(
+    gold: Annotated[Path, typer.Option(help="JSONL records with text and a reference summary, like bbc_arabic_dev150.jsonl.")],
+    summarizer_name: Annotated[str, typer.Option("--summarizer", help="extractive (the model-free summarizer).")] = "extractive",
+    length: Annotated[str, typer.Option(help="short, medium, long, or a number of sentences.")] = "1",
+) -> None:
+    """ROUGE-1/2/L F1 of the summaries against the reference `summary` field (Arabic-aware tokenizer)."""
+    if summarizer_name != "extractive":
+        raise UsageError(f"--summarizer {summarizer_name}: only 'extractive' is available so far")
+    settings = settings_from()
+    references = {}
+    for number, line in enumerate(_read_lines(gold), start=1):
+        if line.strip():
+            record = json.loads(line)
+            references[str(record.get("id", number))] = record.get("summary") or ""
+    articles, _ = _read_articles([str(gold)], settings)
+    size: str | int = int(length) if length.isdigit() else length
+    predictions = [extractive_summary([a], size).text for a in articles]
+    scores = rouge(predictions, [references.get(a.id, "") for a in articles])
+    result = {**scores, "articles": len(articles), "summarizer": summarizer_name, "length": length, "tokenizer": ROUGE_TOKENIZER}
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
 
 
 def _read_lines(path: Path) -> list[str]:

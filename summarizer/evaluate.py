@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Mapping
+
+from summarizer.arabic import normalize
 
 
 def bcubed(predicted: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, float | int]:
@@ -34,3 +37,27 @@ def bcubed(predicted: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, f
         "gold_stories": len(by_class),
         "articles": len(items),
     }
+
+
+ROUGE_TOKENIZER = "Arabic-aware: the tool's normalisation (diacritics, tatweel, alef/hamza, yeh, teh marbuta, digits), then \\w+ words; no stemming"
+
+
+class ArabicRougeTokenizer:
+    """For rouge-score, whose default tokenizer drops every Arabic letter."""
+
+    def tokenize(self, text: str) -> list[str]:
+        """Normalised words of text."""
+        return re.findall(r"\w+", normalize(text))
+
+
+def rouge(predictions: list[str], references: list[str]) -> dict[str, float]:
+    """Mean ROUGE-1, ROUGE-2 and ROUGE-L F1 (×100) over pairs, with the Arabic-aware tokenizer."""
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], tokenizer=ArabicRougeTokenizer())
+    totals = {"rouge1": 0.0, "rouge2": 0.0, "rougeL": 0.0}
+    for prediction, reference in zip(predictions, references):
+        scores = scorer.score(reference, prediction)
+        for key in totals:
+            totals[key] += scores[key].fmeasure
+    return {key: round(100 * value / max(1, len(predictions)), 2) for key, value in totals.items()}
