@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from summarizer.errors import InputError, SummarizerError, UsageError
+from summarizer.errors import InputError, SummarizerError
 from summarizer.evaluate import ROUGE_TOKENIZER, bcubed, rouge
 from summarizer.pipeline import group_stories, load_articles
 from summarizer.models import convert, import_model, pull, statuses, verify
@@ -21,7 +21,7 @@ from summarizer.records import Article, Problem, Story
 from summarizer.registry import Registry
 from summarizer.cache import ResultCache
 from summarizer.render import translation_markdown, translation_text, write_atomic
-from summarizer.summarize import extractive_summary
+from summarizer.summarize import summarize_story
 from summarizer.translate import translate_articles, translate_lines
 from summarizer.settings import MB, Settings
 
@@ -288,13 +288,14 @@ def eval_translation(
 @handles_errors
 def eval_summaries(
     gold: Annotated[Path, typer.Option(help="JSONL records with text and a reference summary, like bbc_arabic_dev150.jsonl.")],
-    summarizer_name: Annotated[str, typer.Option("--summarizer", help="extractive (the model-free summarizer).")] = "extractive",
+    summarizer_name: Annotated[str, typer.Option("--summarizer", help="extractive (model-free), or a model name, Hub id or folder.")] = "extractive",
     length: Annotated[str, typer.Option(help="short, medium, long, or a number of sentences.")] = "1",
 ) -> None:
     """ROUGE-1/2/L F1 of the summaries against the reference `summary` field (Arabic-aware tokenizer)."""
-    if summarizer_name != "extractive":
-        raise UsageError(f"--summarizer {summarizer_name}: only 'extractive' is available so far")
     settings = settings_from()
+    registry = Registry.load(settings)
+    if summarizer_name != "extractive":
+        registry.require(registry.resolve(summarizer_name, "summarize"))  # scoring a fallback would mislead
     references = {}
     for number, line in enumerate(_read_lines(gold), start=1):
         if line.strip():
@@ -302,7 +303,11 @@ def eval_summaries(
             references[str(record.get("id", number))] = record.get("summary") or ""
     articles, _ = _read_articles([str(gold)], settings)
     size: str | int = int(length) if length.isdigit() else length
-    predictions = [extractive_summary([a], size).text for a in articles]
+    cache = ResultCache(settings.home / "cache.sqlite")
+    try:
+        predictions = [summarize_story([a], registry, summarizer_name, size, cache).text for a in articles]
+    finally:
+        cache.close()
     scores = rouge(predictions, [references.get(a.id, "") for a in articles])
     result = {**scores, "articles": len(articles), "summarizer": summarizer_name, "length": length, "tokenizer": ROUGE_TOKENIZER}
     sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")

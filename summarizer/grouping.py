@@ -94,7 +94,7 @@ def _time_weight(days_a: np.ndarray, days_b: np.ndarray) -> np.ndarray:
 # --- from clusters to stories ---------------------------------------------------------------------
 
 
-def build_stories(nodes: list[Node], groups: list[list[int]], known_ids: set[str] = frozenset()) -> list[Story]:
+def build_stories(nodes: list[Node], groups: list[list[int]], known_ids: frozenset[str] | set[str] = frozenset()) -> list[Story]:
     """Stories for the groups that hold input articles: ids kept from earlier runs, largest first."""
     claimed = _claim_old_ids(nodes, groups)
     taken = set(known_ids)

@@ -92,6 +92,12 @@ def verify(registry: Registry, manifest: Manifest, text: str | None = None) -> t
     return loaded, backend.engine, output.text
 
 
+def token_counter(registry: Registry, manifest: Manifest):
+    """The function that counts a model's input tokens (loads the model's tokenizer, once)."""
+    backend = load_backend(manifest, registry.require(manifest), registry.settings, registry.converted_dir(manifest))
+    return lambda text: backend.count_tokens(backend.chat(text))
+
+
 def run_model(
     stage: str, registry: Registry, manifest: Manifest, inputs: list[str], cache: ResultCache | None = None, **overrides: object
 ) -> list[Generation]:

@@ -31,7 +31,10 @@ def group_stories(
     warn: Callable[[str], None] = lambda message: None,
 ) -> list[Story]:
     """Group articles into stories, largest first; with the store, earlier stories keep their ids."""
-    unique = list({a.id: a for a in reversed(list(articles))}.values())[::-1]  # first copy of each id
+    first: dict[str, Article] = {}
+    for article in articles:
+        first.setdefault(article.id, article)  # the same article given twice is read once
+    unique = list(first.values())
     if not unique:
         return []
     today = today or dt.date.today()

@@ -11,13 +11,18 @@ Every summary sentence cites the articles, and the sentences in them, that suppo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from summarizer.arabic import normalize, split_sentences, word_count
+from summarizer.arabic import light_stem, normalize, split_sentences, word_count
+from summarizer.cache import ResultCache
+from summarizer.errors import ModelMissingError
+from summarizer.faithfulness import numbers
 from summarizer.records import Article
-from summarizer.vectors import text_vector, to_matrix
+from summarizer.registry import Manifest, Registry
+from summarizer.vectors import rarity, text_vector, to_matrix
 
 LENGTHS = {"short": 2, "medium": 4, "long": 7}  # sentences
 SUPPORT_SIMILARITY = 0.3  # a sentence elsewhere this similar says the same thing
@@ -54,6 +59,7 @@ class Summary:
     method: str  # "extractive", or the model's name
     input_sentences: int  # candidates the story offered
     used_sentences: int  # how many of them the summary (or the model) saw
+    flags: tuple[str, ...] = ()  # about the whole summary: fallback, input cut to fit the model
 
     @property
     def text(self) -> str:
@@ -141,3 +147,101 @@ def _cite(i: int, pool: list[Candidate], similarity: np.ndarray) -> SummarySente
             best[a] = (float(similarity[i, j]), int(j))
     order = [own.article] + sorted(a for a in best if a != own.article)
     return SummarySentence(own.text, tuple(order), tuple((a, pool[best[a][1]].position) for a in order))
+
+
+# --- abstractive summaries ------------------------------------------------------------------------
+
+ATTRIBUTION_SIMILARITY = 0.2  # a source sentence this similar to a summary sentence supports it
+_RARE = 3.5  # rarity (7 - Zipf) above which a word is a name or a rare term worth checking
+
+
+def summarize_story(
+    articles: list[Article], registry: Registry | None, spec: str | None, length: str | int = "medium", cache: ResultCache | None = None
+) -> Summary:
+    """The story's summary with the chosen model, or extractive (asked for, or no model installed)."""
+    if spec in (None, "extractive") or registry is None:
+        return extractive_summary(articles, length)
+    manifest = registry.resolve(spec, "summarize")
+    try:
+        registry.require(manifest)
+    except ModelMissingError as missing:
+        fallback = extractive_summary(articles, length)
+        return Summary(fallback.sentences, fallback.method, fallback.input_sentences, fallback.used_sentences, (f"extractive fallback: {missing}",))
+    return abstractive_summary(articles, registry, manifest, length, cache)
+
+
+def abstractive_summary(articles: list[Article], registry: Registry, manifest: Manifest, length: str | int, cache: ResultCache | None) -> Summary:
+    """A model's summary of the story's most salient sentences, fitted to its input limit, then attributed and checked."""
+    from summarizer.models import run_model, token_counter
+
+    pool = candidates(articles)
+    if not pool:
+        return Summary((), manifest.name, 0, 0)
+    matrix = to_matrix([text_vector(c.text) for c in pool])
+    similarity = (matrix @ matrix.T).toarray()
+    ranked = _mmr(pool, similarity, _salience(pool, similarity), len(pool))
+    count = token_counter(registry, manifest)
+    n = LENGTHS[length] if isinstance(length, str) else length
+    chosen: list[int] = []
+    for i in ranked:  # most salient first, until the model's input is full
+        trial = sorted(chosen + [i], key=lambda k: (pool[k].article, pool[k].position))
+        if count(_model_input(manifest, articles, [pool[k] for k in trial], n)) > manifest.max_input_tokens:
+            break
+        chosen = trial
+    if not chosen:
+        fallback = extractive_summary(articles, length)
+        reason = f"extractive fallback: {manifest.name} takes {manifest.max_input_tokens} tokens, too few for its prompt and one sentence"
+        return Summary(fallback.sentences, fallback.method, fallback.input_sentences, fallback.used_sentences, (reason,))
+    model_input = _model_input(manifest, articles, [pool[k] for k in chosen], n)
+    (output,) = run_model("summarize", registry, manifest, [model_input], cache)
+    flags = []
+    if len(chosen) < len(pool):
+        flags.append(f"input fitted to the model: it saw {len(chosen)} of {len(pool)} sentences, the most salient")
+    if output.pieces > 1:
+        flags.append(f"input split into {output.pieces} parts")
+    sentences = tuple(attribute(s, pool, articles) for s in split_sentences(_strip_citations(output.text)) if s.strip())
+    return Summary(sentences, manifest.name, len(pool), len(chosen), tuple(flags))
+
+
+def _model_input(manifest: Manifest, articles: list[Article], chosen: list[Candidate], n: int) -> str:
+    template = manifest.prompt_text()
+    if template is None:  # a seq2seq summarizer reads plain text
+        return " ".join(c.text for c in chosen)
+    blocks = []
+    for a in sorted({c.article for c in chosen}):
+        blocks.append(f"[{a + 1}] " + " ".join(c.text for c in chosen if c.article == a))
+    # str.replace, not str.format: article text may hold braces.
+    return template.replace("{n_articles}", str(len(articles))).replace("{n_sentences}", str(n)).replace("{articles}", "\n\n".join(blocks))
+
+
+def _strip_citations(text: str) -> str:
+    return " ".join(re.sub(r"\[\d+\]", "", text).split())
+
+
+def attribute(sentence: str, pool: list[Candidate], articles: list[Article]) -> SummarySentence:
+    """A generated sentence with the source sentences that support it, and flags for what no source says."""
+    vector = to_matrix([text_vector(sentence)] + [text_vector(c.text) for c in pool])
+    scores = (vector[0] @ vector[1:].T).toarray().ravel()
+    best: dict[int, tuple[float, int]] = {}
+    for j in np.argsort(-scores):
+        if scores[j] < ATTRIBUTION_SIMILARITY:
+            break
+        best.setdefault(pool[j].article, (float(scores[j]), int(j)))
+    order = sorted(best, key=lambda a: -best[a][0])
+    flags = [] if order else ["no supporting sentence in the sources"]
+    flags += unsupported(sentence, articles)
+    return SummarySentence(sentence, tuple(order), tuple((a, pool[best[a][1]].position) for a in order), tuple(flags))
+
+
+def unsupported(sentence: str, articles: list[Article]) -> list[str]:
+    """Numbers, and rare words such as names, in a summary sentence that no source article contains."""
+    sources = " ".join(a.text for a in articles)
+    source_numbers = set(numbers(sources))
+    flags = [f"number not in the sources: {n}" for n in dict.fromkeys(numbers(sentence)) if n not in source_numbers]
+    source_words = {light_stem(w) for w in re.findall(r"\w+", normalize(sources))}
+    for word in dict.fromkeys(re.findall(r"\w+", sentence)):
+        if word.isdigit() or len(word) < 3 or rarity(word) < _RARE:
+            continue
+        if light_stem(normalize(word)) not in source_words:
+            flags.append(f"name or term not in the sources: {word}")
+    return flags

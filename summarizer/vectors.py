@@ -54,6 +54,12 @@ def _feature(word: str) -> tuple[str, float] | None:
     return (light_stem(norm) if arabic else norm), rarity
 
 
+def rarity(word: str) -> float:
+    """How rare a word is in its language at large: 7 minus its Zipf frequency (0 for the commonest)."""
+    found = _feature(word)
+    return found[1] if found else 0.0
+
+
 def text_vector(text: str, prefix: str = "") -> Vector:
     """L2-normalised rarity-weighted term vector of a text (Arabic and English words)."""
     counts: Counter[str] = Counter()

@@ -74,4 +74,75 @@ def test_eval_summaries_cli(runner, tmp_path):
     assert result.exit_code == 0, result.output
     scores = json.loads(result.stdout)
     assert scores["rouge1"] == 100.0 and scores["articles"] == 1 and "normalisation" in scores["tokenizer"]
-    assert runner.invoke(app, ["eval", "summaries", "--gold", str(gold), "--summarizer", "mt5-xlsum"]).exit_code == 2
+    missing = runner.invoke(app, ["eval", "summaries", "--gold", str(gold), "--summarizer", "mt5-xlsum"], env={"SUMMARIZER_HOME": str(tmp_path / "h")})
+    assert missing.exit_code == 4 and "summarizer models pull mt5-xlsum" in missing.stderr
+
+
+# --- abstractive path, on tiny models -------------------------------------------------------------
+
+from summarizer.models import import_model  # noqa: E402
+from summarizer.registry import Registry  # noqa: E402
+from summarizer.summarize import attribute, candidates, summarize_story, unsupported  # noqa: E402
+from tiny_models import write_manifest  # noqa: E402
+
+
+@pytest.fixture
+def registry(tmp_path, tiny_models) -> Registry:
+    home = tmp_path / "home"
+    write_manifest(home, "tiny-t5", "summarize", "seq2seq", 64, {"num_beams": 2, "max_new_tokens": 12})
+    (home / "manifests" / "tiny-causal.toml").write_text(
+        'name = "tiny-causal"\ntask = "summarize"\nlicence = "test"\nbackend = "causal"\nmax_input_tokens = 1500\n'
+        'prompt = "summarize-ar.txt"\n[generation]\nmax_new_tokens = 12\n', encoding="utf-8")
+    reg = Registry.load(Settings.resolve(env={}, home=home, threads=1))
+    import_model(reg, reg.get("tiny-t5"), tiny_models["t5"])
+    import_model(reg, reg.get("tiny-causal"), tiny_models["causal"])
+    return reg
+
+
+def test_seq2seq_summary_fits_the_input_and_reports_it(putin_story, registry):
+    summary = summarize_story(putin_story, registry, "tiny-t5", "short")
+    assert summary.method == "tiny-t5"
+    assert 0 < summary.used_sentences < summary.input_sentences  # 64 tokens hold only a few sentences
+    assert any(f.startswith("input fitted to the model") for f in summary.flags)
+    for s in summary.sentences:  # gibberish from random weights: unsupported, and flagged, not hidden
+        assert s.citations or "no supporting sentence in the sources" in s.flags
+
+
+def test_causal_summary_uses_the_prompt(putin_story, registry, monkeypatch):
+    import summarizer.models
+
+    seen = []
+    real = summarizer.models.run_model
+    monkeypatch.setattr(summarizer.models, "run_model", lambda *a, **k: seen.append(a[3][0]) or real(*a, **k))
+    summary = summarize_story(putin_story, registry, "tiny-causal", "medium")
+    assert summary.method == "tiny-causal"
+    prompt = seen[0]
+    assert "at most 4 sentences" in prompt and "[1] " in prompt and "{articles}" not in prompt
+
+
+def test_model_too_small_for_its_prompt_falls_back(putin_story, registry, tmp_path):
+    manifest = registry.get("tiny-causal").__class__(**{**registry.get("tiny-causal").__dict__, "max_input_tokens": 50})
+    registry.manifests["tiny-causal"] = manifest
+    summary = summarize_story(putin_story, registry, "tiny-causal", "short")
+    assert summary.method == "extractive" and "too few for its prompt" in summary.flags[0]
+
+
+def test_missing_model_falls_back_to_extractive_and_says_so(putin_story, registry):
+    summary = summarize_story(putin_story, registry, "mt5-xlsum", "short")
+    assert summary.method == "extractive" and summary.sentences
+    assert "summarizer models pull mt5-xlsum" in summary.flags[0]
+
+
+def test_attribution_and_unsupported_facts():
+    story = [
+        article("a", "قتل 12 شخصا في هجوم على سوق في مدينة الحديدة اليمنية صباح الاثنين."),
+        article("b", "أعلنت السلطات أن حصيلة هجوم سوق الحديدة ارتفعت إلى 12 قتيلا."),
+    ]
+    pool = candidates(story)
+    supported = attribute("قتل 12 شخصا في هجوم على سوق الحديدة.", pool, story)
+    assert set(supported.citations) == {0, 1} and supported.flags == ()
+    assert dict(supported.sources) == {0: 0, 1: 0}
+    invented = attribute("قتل 15 شخصا في هجوم على سوق تمبكتو.", pool, story)
+    assert "number not in the sources: 15" in invented.flags
+    assert any("تمبكتو" in f for f in invented.flags)
+    assert unsupported("قتل ١٢ شخصا في الحديدة.", story) == []  # Arabic-Indic digits match

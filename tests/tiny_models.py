@@ -82,7 +82,7 @@ def build_causal(sp_model: Path, folder: Path) -> Path:
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=raw, unk_token="<unk>", eos_token="</s>", pad_token="</s>")
     tokenizer.chat_template = CHAT_TEMPLATE
     config = LlamaConfig(vocab_size=sp.get_piece_size(), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
-                         num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=512,
+                         num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=2048,
                          eos_token_id=1, pad_token_id=1, bos_token_id=None)
     torch.manual_seed(0)
     LlamaForCausalLM(config).save_pretrained(folder)
