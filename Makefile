@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml scripts/install-torch.sh
 	touch $(STAMP)
 
 brief: $(STAMP)
-	$(BIN)/summarizer ingest seeds/ --format table
+	$(BIN)/summarizer brief seeds/ --out results/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

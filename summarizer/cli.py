@@ -20,7 +20,8 @@ from summarizer.models import convert, import_model, pull, statuses, verify
 from summarizer.records import Article, Problem, Story
 from summarizer.registry import Registry
 from summarizer.cache import ResultCache
-from summarizer.render import translation_markdown, translation_text, write_atomic
+from summarizer.brief import build_briefing
+from summarizer.render import briefing_dict, briefing_markdown, translation_markdown, translation_text, write_atomic
 from summarizer.summarize import summarize_story
 from summarizer.translate import translate_articles, translate_lines
 from summarizer.settings import MB, Settings
@@ -208,6 +209,53 @@ def _read_gold(path: Path) -> dict[str, str]:
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise InputError(f"{path}:{number}: not a gold line like {{\"id\": ..., \"story\": ...}} ({exc})") from exc
     return labels
+
+
+@app.command()
+@handles_errors
+def brief(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Inputs (default: seeds/).")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for briefing-DATE.md and .json.")] = Path("results"),
+    date: Annotated[Optional[str], typer.Option(help="The briefing's date, YYYY-MM-DD (default: its newest article's, else today).")] = None,
+    length: Annotated[str, typer.Option(help="Summary length: short, medium or long.")] = "medium",
+    summarizer_name: Annotated[Optional[str], typer.Option("--summarizer", help="extractive (default), or a model name, Hub id or folder.")] = None,
+    translator: Annotated[Optional[str], typer.Option(help="Model name, Hub id or folder (default: opus-mt-tc-big-ar-en).")] = None,
+    store: Annotated[bool, typer.Option(help="Keep story ids across runs and mark new/updated stories (--no-store: this input alone).")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
+) -> None:
+    """The daily briefing: stories ranked, summarised in Arabic and English, every sentence cited."""
+    import time
+
+    started = time.perf_counter()
+    settings = settings_from(summarizer=summarizer_name, translator=translator)
+    articles, problems = _read_articles(paths or ["seeds/"], settings)
+    registry = Registry.load(settings)
+    cache = ResultCache(settings.home / "cache.sqlite", warn=lambda m: err.print(f"summarizer: warning: {m}", markup=False))
+    try:
+        with err.status("grouping, summarising, translating…", spinner="dots") if not quiet else _nothing():
+            briefing = build_briefing(articles, settings, registry, cache, length, date, store)
+    finally:
+        cache.close()
+    for note in briefing.notes:
+        err.print(f"summarizer: {note}", markup=False)
+    name = f"briefing-{briefing.date}"
+    write_atomic(out_dir / f"{name}.md", briefing_markdown(briefing))
+    write_atomic(out_dir / f"{name}.json", json.dumps(briefing_dict(briefing), ensure_ascii=False, indent=2) + "\n")
+    seconds = time.perf_counter() - started
+    # Timings change from run to run, so they live beside the briefing, which stays byte-identical.
+    write_atomic(out_dir / f"{name}.run.json", json.dumps({"seconds": round(seconds, 2), "articles": len(articles), "stories": len(briefing.stories)}) + "\n")
+    if not quiet:
+        err.print(f"summarizer: wrote {out_dir / name}.md and .json: {len(briefing.stories)} stories from {len(articles)} articles in {seconds:.1f} s", markup=False)
+    if problems:
+        raise typer.Exit(EXIT_SOME_INPUTS_BAD)
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
 
 
 @app.command()

@@ -40,13 +40,13 @@ def group_stories(
     today = today or dt.date.today()
     store = StoryStore(connect(settings.store_path, warn)) if use_store else None
     try:
-        earlier = store.story_of(a.id for a in unique) if store else {}
+        earlier = store.story_of((a.id for a in unique), before=today) if store else {}
         nodes = [node_for(a, earlier.get(a.id)) for a in unique]
         dates = [n.published for n in nodes if n.published]
         around = max(dates) if dates else today
         stored = store.recent_nodes(around, settings.story_window_days, skip={a.id for a in unique}) if store else []
         everything = nodes + stored
-        stories = build_stories(everything, cluster(everything, settings.group_threshold), store.known_story_ids() if store else set())
+        stories = build_stories(everything, cluster(everything, settings.group_threshold), store.known_story_ids(today) if store else set())
         if store:
             store.save(stories, {n.article_id: n for n in nodes}, today)
         return stories

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from summarizer.records import SentencePair, TranslatedArticle
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
-_LINE_START = re.compile(r"^(\s*)([-+>]|\d+[.)])(?=\s)")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links, tables, strikethrough
+_LINE_START = re.compile(r"^(\s*)([-+>#]|\d+[.)])(?=\s)")  # lists, quotes, headings
 
 
 def escape_md(text: str) -> str:
@@ -74,3 +74,104 @@ def translation_text(doc: TranslatedArticle) -> str:
 
 def _rtl(text: str) -> str:
     return f'<p dir="rtl" lang="ar">{html.escape(" ".join(text.split()))}</p>'
+
+
+# --- briefings ------------------------------------------------------------------------------------
+
+
+def _cites(numbers: list[int]) -> str:
+    return "".join(f"[\\[{n}\\]](#src-{n})" for n in numbers)
+
+
+def briefing_markdown(b) -> str:
+    """The briefing as Markdown: contents, ranked stories with cited summaries, other reports, sources, models."""
+    main = [s for s in b.stories if len(s.story.articles) > 1]
+    other = [s for s in b.stories if len(s.story.articles) == 1]
+    span = f"{b.first} to {b.last}" if b.first and b.first != b.last else (b.first or "dates not stated")
+    stories = f"{len(b.stories)} stor{'y' if len(b.stories) == 1 else 'ies'}"
+    lines = [f"# Briefing {escape_md(b.date)}", "",
+             f"{stories} from {len(b.sources)} articles by {len({a.outlet for a in b.sources if a.outlet})} known outlets; articles published {escape_md(span)}.", ""]
+    for note in b.notes:
+        lines += [f"> **Note:** {escape_md(note)}", ""]
+    lines += ["## Contents", ""]
+    for n, s in enumerate(main, 1):
+        lines.append(f"{n}. [{escape_md(_headline(s))}](#{s.story.id})")
+    if other:
+        lines.append(f"{len(main) + 1}. [Other reports](#other-reports)")
+    lines.append("")
+    for n, s in enumerate(main, 1):
+        lines += _story_block(b, n, s)
+    if other:
+        lines += ['<a id="other-reports"></a>', "", "## Other reports", ""]
+        for s in other:
+            article = s.story.articles[0]
+            text = escape_md((s.english[0].target if s.english else (s.summary.sentences[0].text if s.summary.sentences else "")) or "")
+            lines.append(f"- **{escape_md(_headline(s))}** — {escape_md(article.outlet or 'outlet unknown')}, {escape_md(article.published or 'date unknown')}. {text} {_cites([b.number(article)])}")
+        lines.append("")
+    lines += ["## Sources", ""]
+    for n, a in enumerate(b.sources, 1):
+        link = f" <{html.escape(a.url)}>" if a.url else ""
+        lines.append(f'{n}. <a id="src-{n}"></a>{escape_md(a.outlet or "outlet unknown")} — {escape_md(a.title or _first_words(a.text))} ({escape_md(a.published or "date unknown")}){link}')
+    lines += ["", "---", ""]
+    lines.append("Models: " + "; ".join(f"{escape_md(m['name'])} ({escape_md(m['licence'])}, revision {escape_md(str(m['revision']))})" for m in b.models) + ".")
+    lines.append("Summaries are machine-made from the cited articles; check the sources before quoting.")
+    return "\n".join(lines) + "\n"
+
+
+def _story_block(b, n: int, s) -> list[str]:
+    story, summary = s.story, s.summary
+    lines = [f'<a id="{story.id}"></a>', "", f"## {n}. {escape_md(_headline(s))}", ""]
+    outlets = ", ".join(story.outlets) or "outlets unknown"
+    lines += [f"*{len(story.articles)} articles · {escape_md(outlets)} · {story.status} · {summary.method} summary*", ""]
+    if s.english:
+        english = []
+        for pair, sentence in zip(s.english, summary.sentences):
+            marks = _cites([b.number(story.articles[i]) for i in sentence.citations])
+            english.append(f"{escape_md(pair.target)} {marks}")
+        lines += [" ".join(english), ""]
+    arabic = " ".join(
+        f"{html.escape(sentence.text)} " + "".join(f'<a href="#src-{b.number(story.articles[i])}">[{b.number(story.articles[i])}]</a>' for i in sentence.citations)
+        for sentence in summary.sentences
+    )
+    lines += [f'<div dir="rtl" lang="ar">{arabic}</div>', ""]
+    flags = list(summary.flags) + [f for sentence in summary.sentences for f in sentence.flags] + [f for pair in s.english for f in pair.flags]
+    if flags:
+        lines += ["Checks: " + "; ".join(escape_md(f) for f in dict.fromkeys(flags)), ""]
+    return lines
+
+
+def _headline(s) -> str:
+    return (s.headline.target if s.headline and s.headline.target else s.story.title) or "(untitled)"
+
+
+def _first_words(text: str, n: int = 12) -> str:
+    words = text.split()
+    return " ".join(words[:n]) + (" …" if len(words) > n else "")
+
+
+def briefing_dict(b) -> dict:
+    """The briefing as JSON-ready data: the same content, machine-readable."""
+    def story(s) -> dict:
+        return {
+            "id": s.story.id, "status": s.story.status, "title_ar": s.story.title,
+            "headline_en": s.headline.target if s.headline else None,
+            "articles": [b.number(a) for a in s.story.articles], "outlets": s.story.outlets,
+            "duplicates": {b.number(next(a for a in s.story.articles if a.id == k)): b.number(next(a for a in s.story.articles if a.id == v)) for k, v in s.story.duplicates.items()},
+            "summary": {
+                "method": s.summary.method, "input_sentences": s.summary.input_sentences, "used_sentences": s.summary.used_sentences,
+                "flags": list(s.summary.flags),
+                "sentences": [
+                    {"ar": sent.text, "en": pair.target if pair else None, "sources": [b.number(s.story.articles[i]) for i in sent.citations],
+                     "flags": list(sent.flags) + (list(pair.flags) if pair else [])}
+                    for sent, pair in zip(s.summary.sentences, list(s.english) or [None] * len(s.summary.sentences))
+                ],
+            },
+        }
+
+    return {
+        "date": b.date, "first_published": b.first, "last_published": b.last, "notes": list(b.notes),
+        "stories": [story(s) for s in b.stories],
+        "sources": [{"n": n, "id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published, "url": a.url, "file": a.source.path}
+                    for n, a in enumerate(b.sources, 1)],
+        "models": list(b.models), "settings": b.settings,
+    }

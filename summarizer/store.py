@@ -95,13 +95,19 @@ class StoryStore:
             if article_id not in skip
         ]
 
-    def story_of(self, article_ids: Iterable[str]) -> dict[str, str]:
-        """The stored story of each of these articles that has one."""
-        return dict(select_in(self.conn, "SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", article_ids))
+    def story_of(self, article_ids: Iterable[str], before: dt.date | None = None) -> dict[str, str]:
+        """The stored story of each of these articles that has one (only those stored before `before`, if given).
 
-    def known_story_ids(self) -> set[str]:
-        """Every story id ever given out (new ids must not collide)."""
-        return {row[0] for row in self.conn.execute("SELECT id FROM stories")}
+        Runs on the same day see the same "earlier", so rerunning a day's work gives the same output.
+        """
+        query = "SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})"
+        if before is not None:
+            query += f" AND seen < '{before.isoformat()}'"
+        return dict(select_in(self.conn, query, article_ids))
+
+    def known_story_ids(self, before: dt.date) -> set[str]:
+        """Story ids given out before that day (a new id must not reuse one; today's are made again alike)."""
+        return {row[0] for row in self.conn.execute("SELECT id FROM stories WHERE first_seen < ?", (before.isoformat(),))}
 
     def save(self, stories: list[Story], nodes: dict[str, Node], run_date: dt.date) -> None:
         """Record this run's stories and their articles in one transaction."""

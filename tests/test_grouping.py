@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 
@@ -69,19 +70,21 @@ def test_grouping_is_deterministic(seeds_dir, settings, tmp_path):
 
 def test_story_ids_survive_runs_and_mark_new_and_updated(settings):
     day1 = [article("q1", QUAKE[0], "2024-03-04", "Hespress"), article("q2", QUAKE[1], "2024-03-04", "Al Arabiya")]
-    (story,) = group_stories(day1, settings)
+    (story,) = group_stories(day1, settings, today=dt.date(2024, 3, 4))
     assert story.status == "new"
     assert {a.id for a in story.articles} == {"q1", "q2"}
 
     day2 = [article("q3", QUAKE[2], "2024-03-05", "BBC Arabic"), article("e1", ELECTION, "2024-03-05")]
-    stories = group_stories(day2, settings)
+    stories = group_stories(day2, settings, today=dt.date(2024, 3, 5))
     quake = next(s for s in stories if "q3" in {a.id for a in s.articles})
     election = next(s for s in stories if "e1" in {a.id for a in s.articles})
     assert quake.id == story.id and quake.status == "updated"
     assert election.id != story.id and election.status == "new"
 
-    again = group_stories(day2, settings)  # the same input once more: nothing new
-    assert {s.id: s.status for s in again} == {quake.id: "unchanged", election.id: "unchanged"}
+    rerun = group_stories(day2, settings, today=dt.date(2024, 3, 5))  # the same day again: the same answer
+    assert [s.to_dict() for s in rerun] == [s.to_dict() for s in stories]
+    later = group_stories(day2, settings, today=dt.date(2024, 3, 6))  # a later day: nothing new
+    assert {s.id: s.status for s in later} == {quake.id: "unchanged", election.id: "unchanged"}
 
 
 def test_empty_single_and_duplicates(settings):

@@ -1,0 +1,80 @@
+"""`summarizer brief` end to end: structure, escaping, citations, schema, byte-identical reruns, tiny models."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+from markdown_it import MarkdownIt
+
+from summarizer.cli import app
+from summarizer.models import import_model
+from summarizer.registry import Registry
+from summarizer.settings import Settings
+from tiny_models import write_manifest
+
+SCHEMA = json.loads(resources.files("summarizer").joinpath("data/briefing.schema.json").read_text(encoding="utf-8"))
+HOSTILE = {
+    "id": "hostile", "outlet": "Evil | Outlet", "title": "عنوان <script>alert(1)</script> [رابط](http://e.vil)",
+    "text": "# عنوان مزيف\n\n| جدول | مزيف |\n\nقال المسؤول إن <img src=x onerror=alert(1)> الهجوم أسفر عن [ضحايا](http://e.vil) كثيرين في المدينة.",
+}
+
+
+def run_brief(runner, home: Path, out: Path, *inputs, extra=()):
+    result = runner.invoke(app, ["brief", *map(str, inputs), "--out", str(out), "--date", "2024-06-20", *extra], env={"SUMMARIZER_HOME": str(home)})
+    assert result.exit_code == 0, result.output
+    return (out / "briefing-2024-06-20.md").read_text(encoding="utf-8"), json.loads((out / "briefing-2024-06-20.json").read_text(encoding="utf-8")), result
+
+
+def test_brief_on_the_seeds_without_models(runner, seeds_dir, tmp_path):
+    md, data, result = run_brief(runner, tmp_path / "home", tmp_path / "out", seeds_dir)
+    jsonschema.validate(data, SCHEMA)
+    assert "summarizer models pull opus-mt-tc-big-ar-en" in result.stderr and "summarizer models pull" in md
+    # Every citation resolves to a source.
+    numbers = {s["n"] for s in data["sources"]}
+    assert all(n in numbers for story in data["stories"] for sent in story["summary"]["sentences"] for n in sent["sources"])
+    html = MarkdownIt("commonmark").render(md)
+    for n in numbers:
+        assert f'id="src-{n}"' in html
+    assert all(f'href="#src-{n}"' in html for story in data["stories"] for sent in story["summary"]["sentences"] for n in sent["sources"])
+    for furniture in ("مقالات مشابهة", "كلمات دلالية", "TT", "google news", "aXA6"):
+        assert furniture not in md
+
+
+def test_brief_is_byte_identical_when_run_twice(runner, seeds_dir, tmp_path):
+    first_md, first_json, _ = run_brief(runner, tmp_path / "home", tmp_path / "out1", seeds_dir)
+    second_md, second_json, _ = run_brief(runner, tmp_path / "home", tmp_path / "out2", seeds_dir)
+    assert first_md == second_md and first_json == second_json
+
+
+def test_article_text_cannot_change_the_document_structure(runner, tmp_path):
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text(json.dumps(HOSTILE, ensure_ascii=False) + "\n", encoding="utf-8")
+    md, data, _ = run_brief(runner, tmp_path / "home", tmp_path / "out", inputs)
+    tokens = MarkdownIt("commonmark").enable("table").parse(md)
+    html = MarkdownIt("commonmark").enable("table").render(md)
+    assert "<script>" not in html and "<img" not in html and 'href="http://e.vil"' not in html
+    assert not any(t.type == "table_open" for t in tokens)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings == ["Briefing 2024-06-20", "Contents", "Other reports", "Sources"]
+    jsonschema.validate(data, SCHEMA)
+
+
+def test_brief_with_tiny_models_end_to_end(runner, seeds_dir, tmp_path, tiny_models):
+    home = tmp_path / "home"
+    write_manifest(home, "tiny-marian", "translate", "seq2seq", 64, {"num_beams": 1, "max_new_tokens": 8})
+    write_manifest(home, "tiny-t5", "summarize", "seq2seq", 256, {"num_beams": 1, "max_new_tokens": 8})
+    registry = Registry.load(Settings.resolve(env={}, home=home))
+    import_model(registry, registry.get("tiny-marian"), tiny_models["marian"])
+    import_model(registry, registry.get("tiny-t5"), tiny_models["t5"])
+    md, data, result = run_brief(runner, home, tmp_path / "out", seeds_dir, extra=("--translator", "tiny-marian", "--summarizer", "tiny-t5"))
+    jsonschema.validate(data, SCHEMA)
+    assert data["notes"] == [] and "missing" not in result.stderr
+    assert {m["name"] for m in data["models"]} == {"tiny-marian", "tiny-t5"}
+    story = data["stories"][0]
+    assert story["headline_en"] is not None and story["summary"]["method"] == "tiny-t5"
+    assert all(s["en"] is not None for s in story["summary"]["sentences"])
+    assert "tiny-marian" in md and "tiny-t5" in md
