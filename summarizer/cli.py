@@ -21,9 +21,13 @@ from summarizer.records import Article, Problem, Story
 from summarizer.registry import Registry
 from summarizer.cache import ResultCache
 from summarizer.brief import build_briefing
-from summarizer.render import briefing_dict, briefing_markdown, translation_markdown, translation_text, write_atomic
+from summarizer.compare import compare as compare_articles
+from summarizer.errors import ModelMissingError
+from summarizer.render import (
+    briefing_dict, briefing_markdown, comparison_dict, comparison_markdown, translation_markdown, translation_text, write_atomic,
+)
 from summarizer.summarize import summarize_story
-from summarizer.translate import translate_articles, translate_lines
+from summarizer.translate import load_glossary, translate_articles, translate_lines, translate_sentences
 from summarizer.settings import MB, Settings
 
 # Exit codes (also in the README).
@@ -246,6 +250,49 @@ def brief(
     write_atomic(out_dir / f"{name}.run.json", json.dumps({"seconds": round(seconds, 2), "articles": len(articles), "stories": len(briefing.stories)}) + "\n")
     if not quiet:
         err.print(f"summarizer: wrote {out_dir / name}.md and .json: {len(briefing.stories)} stories from {len(articles)} articles in {seconds:.1f} s", markup=False)
+    if problems:
+        raise typer.Exit(EXIT_SOME_INPUTS_BAD)
+
+
+@app.command()
+@handles_errors
+def compare(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Inputs (default: seeds/).")] = None,
+    story: Annotated[Optional[str], typer.Option(help="Story id (from `summarizer group` or a briefing); default: the story most outlets cover.")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for compare-STORY.md and .json.")] = Path("results"),
+    translator: Annotated[Optional[str], typer.Option(help="Model name, Hub id or folder (default: opus-mt-tc-big-ar-en).")] = None,
+) -> None:
+    """How outlets covered one story: shared facts, facts only one reports, differing numbers, quotes."""
+    settings = settings_from(translator=translator)
+    articles, problems = _read_articles(paths or ["seeds/"], settings)
+    stories = group_stories(articles, settings)
+    if story:
+        chosen = next((s for s in stories if s.id == story), None)
+        if chosen is None:
+            raise InputError(f"no story '{story}' in these inputs; stories: {', '.join(s.id for s in stories)}")
+    else:
+        chosen = min(stories, key=lambda s: (-len(s.outlets), -len(s.articles), s.id))
+    if len(chosen.articles) < 2:
+        raise InputError(f"story {chosen.id} has one article: nothing to compare")
+    result = compare_articles(list(chosen.articles))
+    registry = Registry.load(settings)
+    manifest = registry.resolve(settings.translator, "translate")
+    notes: list[str] = []
+    english: dict[str, str] = {}
+    try:
+        registry.require(manifest)
+        texts = list(dict.fromkeys([c.text for c in result.shared + result.unique] + [q.text for q in result.quotes]))
+        cache = ResultCache(settings.home / "cache.sqlite")
+        try:
+            english = {p.source: p.target for p in translate_sentences(texts, registry, manifest, cache, load_glossary(registry))}
+        finally:
+            cache.close()
+    except ModelMissingError as missing:
+        notes.append(f"no English: the translator is missing ({missing}); the Arabic is shown")
+        err.print(f"summarizer: {notes[-1]}", markup=False)
+    write_atomic(out_dir / f"compare-{chosen.id}.md", comparison_markdown(result, chosen.id, chosen.title, english, notes))
+    write_atomic(out_dir / f"compare-{chosen.id}.json", json.dumps(comparison_dict(result, chosen.id, chosen.title, english, notes), ensure_ascii=False, indent=2) + "\n")
+    err.print(f"summarizer: wrote {out_dir}/compare-{chosen.id}.md and .json", markup=False)
     if problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 

@@ -175,3 +175,64 @@ def briefing_dict(b) -> dict:
                     for n, a in enumerate(b.sources, 1)],
         "models": list(b.models), "settings": b.settings,
     }
+
+
+# --- outlet comparisons ---------------------------------------------------------------------------
+
+
+def _who(c, article: int) -> str:
+    a = c.articles[article]
+    return f"[{article + 1}] {a.outlet or 'outlet unknown'}"
+
+
+def comparison_markdown(c, story_id: str, title: str, english: dict[str, str], notes: list[str]) -> str:
+    """The comparison as Markdown; `english` maps Arabic sentences to their translations (may be empty)."""
+    def say(text: str) -> str:
+        arabic = f'<span dir="rtl" lang="ar">{html.escape(text)}</span>'
+        return f"{escape_md(english[text])} ({arabic})" if english.get(text) else arabic
+
+    lines = [f"# How outlets covered: {escape_md(title)}", "", f"Story {escape_md(story_id)} · {len(c.articles)} articles", ""]
+    lines += [f"> **Note:** {escape_md(n)}" for n in notes] + ([""] if notes else [])
+    lines += ["## Articles", ""]
+    for i, a in enumerate(c.articles):
+        lines.append(f"{i + 1}. {escape_md(a.outlet or 'outlet unknown')} — {escape_md(a.title or '(no headline)')} ({escape_md(a.published or 'date unknown')})")
+    lines += ["", "## Reported by several articles", ""]
+    for claim in c.shared:
+        lines.append(f"- {say(claim.text)} — {escape_md(', '.join(_who(c, a) for a in claim.articles))}")
+    lines += ["", "## Reported by one article only", ""]
+    for claim in c.unique:
+        lines.append(f"- {escape_md(_who(c, claim.articles[0]))}: {say(claim.text)}")
+    lines += ["", "## Numbers that differ", ""]
+    if not c.numbers:
+        lines.append("None found among the shared facts.")
+    for claim, by_article in c.numbers:
+        side = "; ".join(f"{escape_md(_who(c, a))}: {', '.join(v) or '—'}" for a, v in sorted(by_article.items()))
+        lines.append(f"- {say(claim.text)} — {side}")
+    lines += ["", "## Quotes", ""]
+    for q in c.quotes:
+        lines.append(f"- {escape_md(_who(c, q.article))} quotes {escape_md(q.speaker or 'an unnamed speaker')}: {say(q.text)}")
+    if not c.quotes:
+        lines.append("None found.")
+    lines += ["", "## Claims × articles", ""]
+    lines.append("| claim | " + " | ".join(f"[{i + 1}]" for i in range(len(c.articles))) + " |")
+    lines.append("|---|" + "---|" * len(c.articles))
+    for claim in list(c.shared) + list(c.unique):
+        cells = " | ".join("✓" if i in claim.articles else "—" for i in range(len(c.articles)))
+        lines.append(f"| {escape_md(english.get(claim.text) or _first_words(claim.text, 14))} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+def comparison_dict(c, story_id: str, title: str, english: dict[str, str], notes: list[str]) -> dict:
+    """The comparison as JSON-ready data."""
+    def claim(x) -> dict:
+        return {"ar": x.text, "en": english.get(x.text), "articles": [a + 1 for a in x.articles],
+                "reports": [{"article": a + 1, "sentence": cand.text} for a, cand in x.reports]}
+
+    return {
+        "story": story_id, "title": title, "notes": notes,
+        "articles": [{"n": i + 1, "id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published} for i, a in enumerate(c.articles)],
+        "shared": [claim(x) for x in c.shared],
+        "unique": [claim(x) for x in c.unique],
+        "numbers_differ": [{"claim": claim(x), "by_article": {str(a + 1): v for a, v in sorted(d.items())}} for x, d in c.numbers],
+        "quotes": [{"article": q.article + 1, "speaker": q.speaker, "ar": q.text, "en": english.get(q.text)} for q in c.quotes],
+    }

@@ -1,0 +1,55 @@
+"""`summarizer compare`: shared and unique facts, differing numbers, quotes, and the CLI on the seeds."""
+
+from __future__ import annotations
+
+import json
+
+from markdown_it import MarkdownIt
+
+from summarizer.cli import app
+from summarizer.compare import compare
+from summarizer.records import Article, Source
+
+
+def article(id_: str, outlet: str, text: str) -> Article:
+    return Article(id_, outlet, None, "2024-06-19", None, "ar", text, Source(id_))
+
+
+STORY = [
+    article("a", "Outlet A", "وقع الرئيسان اتفاق شراكة استراتيجية شاملة في بيونغ يانغ يوم الأربعاء.\n\n"
+                             "وقتل 12 شخصا في انفجار بمصنع للذخيرة قرب الحدود الروسية.\n\n"
+                             "وقال بوتين: «نثمن كثيرا دعمكم المنتظم للسياسة الروسية في أوكرانيا»."),
+    article("b", "Outlet B", "وقع الرئيسان في بيونغ يانغ اتفاق شراكة استراتيجية شاملة يوم الأربعاء.\n\n"
+                             "وقتل 15 شخصا في انفجار بمصنع للذخيرة قرب الحدود الروسية.\n\n"
+                             "وزار الوفد الروسي متحف الحرب الكورية في العاصمة قبل المغادرة."),
+]
+
+
+def test_shared_unique_numbers_and_quotes():
+    c = compare(STORY)
+    shared = {claim.text: claim.articles for claim in c.shared}
+    assert shared["وقع الرئيسان اتفاق شراكة استراتيجية شاملة في بيونغ يانغ يوم الأربعاء."] == [0, 1]
+    unique = {claim.text: claim.articles for claim in c.unique}
+    assert unique["وزار الوفد الروسي متحف الحرب الكورية في العاصمة قبل المغادرة."] == [1]
+    ((claim, by_article),) = c.numbers
+    assert by_article == {0: ["12"], 1: ["15"]} and "انفجار" in claim.text
+    (quote,) = c.quotes
+    assert quote.speaker == "بوتين" and quote.text.startswith("نثمن كثيرا") and quote.article == 0
+
+
+def test_compare_cli_on_the_seeds(runner, seeds_dir, tmp_path):
+    result = runner.invoke(app, ["compare", str(seeds_dir), "--out", str(tmp_path)], env={"SUMMARIZER_HOME": str(tmp_path / "home")})
+    assert result.exit_code == 0, result.output
+    (md_file,) = tmp_path.glob("compare-*.md")
+    data = json.loads(md_file.with_suffix(".json").read_text(encoding="utf-8"))
+    assert data["shared"] and data["unique"]
+    assert all(len(c["articles"]) >= 2 for c in data["shared"])
+    assert all(len(c["articles"]) == 1 for c in data["unique"])
+    # The signing of the strategic partnership agreement is reported by some articles only.
+    signing = [c for c in data["shared"] + data["unique"] if any("وقع" in r["sentence"] and "شراكة استراتيجية" in r["sentence"] for r in c["reports"])]
+    assert signing and all(len(c["articles"]) < len(data["articles"]) for c in signing)
+    outlets = {a["outlet"] for a in data["articles"]}
+    assert {"CNN Arabic", "Arabi21"} <= outlets
+    md = md_file.read_text(encoding="utf-8")
+    html = MarkdownIt("commonmark").enable("table").render(md)
+    assert "<table>" in html and "summarizer models pull opus-mt-tc-big-ar-en" in md
