@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/translate_throughput.py
 	$(BIN)/python bench/summary_quality.py
 	$(BIN)/python bench/summary_speed.py
+	$(BIN)/python bench/brief_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
