@@ -12,7 +12,6 @@ Writes results/benchmarks.md (section "summary-speed").
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile

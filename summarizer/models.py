@@ -13,7 +13,6 @@ from summarizer.backends import Generation, generate, load_backend
 from summarizer.cache import ResultCache, cache_key
 from summarizer.errors import ModelMissingError, OfflineError, UsageError
 from summarizer.registry import Manifest, Registry
-from summarizer.settings import Settings
 
 # Only these files are downloaded: configs, tokenizers and safetensors weights (never pickles).
 ALLOW_PATTERNS = ["*.json", "*.safetensors", "*.spm", "*.model", "*.txt", "*.tiktoken", "*.jinja"]

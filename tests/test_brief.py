@@ -7,7 +7,6 @@ from importlib import resources
 from pathlib import Path
 
 import jsonschema
-import pytest
 from markdown_it import MarkdownIt
 
 from summarizer.cli import app
