@@ -249,7 +249,8 @@ def brief(
     # Timings change from run to run, so they live beside the briefing, which stays byte-identical.
     write_atomic(out_dir / f"{name}.run.json", json.dumps({"seconds": round(seconds, 2), "articles": len(articles), "stories": len(briefing.stories)}) + "\n")
     if not quiet:
-        err.print(f"summarizer: wrote {out_dir / name}.md and .json: {len(briefing.stories)} stories from {len(articles)} articles in {seconds:.1f} s", markup=False)
+        count = f"{len(briefing.stories)} stor{'y' if len(briefing.stories) == 1 else 'ies'}"
+        err.print(f"summarizer: wrote {out_dir / name}.md and .json: {count} from {len(articles)} articles in {seconds:.1f} s", markup=False)
     if problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 
