@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from summarizer.faithfulness import numbers
 from summarizer.records import Article
 from summarizer.summarize import Candidate, candidates
-from summarizer.vectors import text_vector, to_matrix
+from summarizer.vectors import similarities, text_vector
 
 CLAIM_SIMILARITY = 0.2  # two sentences this similar (and mutually closest) report the same fact
 _UNIQUE_PER_ARTICLE = 4  # unique facts listed per article: its first (news order: most important)
@@ -65,8 +65,7 @@ def compare(articles: list[Article]) -> Comparison:
     pool = candidates(articles)
     claims: list[Claim] = []
     if pool:
-        matrix = to_matrix(_within_story([text_vector(c.text) for c in pool], pool, len(articles)))
-        similarity = (matrix @ matrix.T).toarray()
+        similarity = similarities(_within_story([text_vector(c.text) for c in pool], pool, len(articles)))
         owner = np.array([c.article for c in pool])
         best: dict[tuple[int, int], int] = {}  # (sentence, other article) -> its closest sentence there
         for i in range(len(pool)):

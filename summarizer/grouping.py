@@ -24,7 +24,7 @@ from scipy.sparse.csgraph import connected_components
 
 from summarizer.arabic import split_sentences
 from summarizer.records import Article, Story
-from summarizer.vectors import Vector, article_vector, to_matrix
+from summarizer.vectors import Vector, article_vector, similarities, to_matrix
 
 DUPLICATE_THRESHOLD = 0.9
 _FULL_WEIGHT_DAYS = 2  # articles this close in time are compared as they are
@@ -103,8 +103,7 @@ def build_stories(nodes: list[Node], groups: list[list[int]], known_ids: frozens
         inputs = [nodes[i] for i in group if nodes[i].article is not None]
         if not inputs:
             continue
-        matrix = to_matrix([n.vector for n in inputs])
-        similarity = (matrix @ matrix.T).toarray()
+        similarity = similarities([n.vector for n in inputs])
         order = _story_order(inputs, similarity)
         articles = [inputs[k].article for k in order]
         old_id = claimed.get(index)

@@ -22,7 +22,7 @@ from summarizer.errors import ModelMissingError
 from summarizer.faithfulness import numbers
 from summarizer.records import Article
 from summarizer.registry import Manifest, Registry
-from summarizer.vectors import rarity, text_vector, to_matrix
+from summarizer.vectors import Vector, rarity, similarities, text_vector, to_matrix
 
 LENGTHS = {"short": 2, "medium": 4, "long": 7}  # sentences
 SUPPORT_SIMILARITY = 0.3  # a sentence elsewhere this similar says the same thing
@@ -88,14 +88,17 @@ def extractive_summary(articles: list[Article], length: str | int = "medium") ->
     pool = candidates(articles)
     if not pool:
         return Summary((), "extractive", 0, 0)
-    matrix = to_matrix([text_vector(c.text) for c in pool])
-    similarity = (matrix @ matrix.T).toarray()
-    scores = _salience(pool, similarity)
-    picked = _mmr(pool, similarity, scores, LENGTHS[length] if isinstance(length, str) else length)
+    vectors = [text_vector(c.text) for c in pool]
+    similarity = similarities(vectors)
+    picked = _mmr(pool, similarity, _salience(pool, similarity), _sentence_count(length))
     dates = [a.published or "" for a in articles]
     picked.sort(key=lambda i: (dates[pool[i].article], pool[i].article, pool[i].position))
     sentences = tuple(_cite(i, pool, similarity) for i in picked)
     return Summary(sentences, "extractive", len(pool), len(pool))
+
+
+def _sentence_count(length: str | int) -> int:
+    return LENGTHS[length] if isinstance(length, str) else length
 
 
 def _salience(pool: list[Candidate], similarity: np.ndarray) -> np.ndarray:
@@ -165,9 +168,13 @@ def summarize_story(
     try:
         registry.require(manifest)
     except ModelMissingError as missing:
-        fallback = extractive_summary(articles, length)
-        return Summary(fallback.sentences, fallback.method, fallback.input_sentences, fallback.used_sentences, (f"extractive fallback: {missing}",))
+        return _extractive_fallback(articles, length, str(missing))
     return abstractive_summary(articles, registry, manifest, length, cache)
+
+
+def _extractive_fallback(articles: list[Article], length: str | int, reason: str) -> Summary:
+    fallback = extractive_summary(articles, length)
+    return Summary(fallback.sentences, fallback.method, fallback.input_sentences, fallback.used_sentences, (f"extractive fallback: {reason}",))
 
 
 def abstractive_summary(articles: list[Article], registry: Registry, manifest: Manifest, length: str | int, cache: ResultCache | None) -> Summary:
@@ -177,11 +184,11 @@ def abstractive_summary(articles: list[Article], registry: Registry, manifest: M
     pool = candidates(articles)
     if not pool:
         return Summary((), manifest.name, 0, 0)
-    matrix = to_matrix([text_vector(c.text) for c in pool])
-    similarity = (matrix @ matrix.T).toarray()
+    vectors = [text_vector(c.text) for c in pool]
+    similarity = similarities(vectors)
     ranked = _mmr(pool, similarity, _salience(pool, similarity), len(pool))
     count = token_counter(registry, manifest)
-    n = LENGTHS[length] if isinstance(length, str) else length
+    n = _sentence_count(length)
     chosen: list[int] = []
     for i in ranked:  # most salient first, until the model's input is full
         trial = sorted(chosen + [i], key=lambda k: (pool[k].article, pool[k].position))
@@ -189,9 +196,7 @@ def abstractive_summary(articles: list[Article], registry: Registry, manifest: M
             break
         chosen = trial
     if not chosen:
-        fallback = extractive_summary(articles, length)
-        reason = f"extractive fallback: {manifest.name} takes {manifest.max_input_tokens} tokens, too few for its prompt and one sentence"
-        return Summary(fallback.sentences, fallback.method, fallback.input_sentences, fallback.used_sentences, (reason,))
+        return _extractive_fallback(articles, length, f"{manifest.name} takes {manifest.max_input_tokens} tokens, too few for its prompt and one sentence")
     model_input = _model_input(manifest, articles, [pool[k] for k in chosen], n)
     (output,) = run_model("summarize", registry, manifest, [model_input], cache)
     flags = []
@@ -199,7 +204,7 @@ def abstractive_summary(articles: list[Article], registry: Registry, manifest: M
         flags.append(f"input fitted to the model: it saw {len(chosen)} of {len(pool)} sentences, the most salient")
     if output.pieces > 1:
         flags.append(f"input split into {output.pieces} parts")
-    sentences = tuple(attribute(s, pool, articles) for s in split_sentences(_strip_citations(output.text)) if s.strip())
+    sentences = tuple(attribute(s, pool, articles, vectors) for s in split_sentences(_strip_citations(output.text)) if s.strip())
     return Summary(sentences, manifest.name, len(pool), len(chosen), tuple(flags))
 
 
@@ -218,10 +223,14 @@ def _strip_citations(text: str) -> str:
     return " ".join(re.sub(r"\[\d+\]", "", text).split())
 
 
-def attribute(sentence: str, pool: list[Candidate], articles: list[Article]) -> SummarySentence:
-    """A generated sentence with the source sentences that support it, and flags for what no source says."""
-    vector = to_matrix([text_vector(sentence)] + [text_vector(c.text) for c in pool])
-    scores = (vector[0] @ vector[1:].T).toarray().ravel()
+def attribute(sentence: str, pool: list[Candidate], articles: list[Article], pool_vectors: list[Vector] | None = None) -> SummarySentence:
+    """A generated sentence with the source sentences that support it, and flags for what no source says.
+
+    pool_vectors: the candidates' vectors when the caller has them (one summary has several sentences).
+    """
+    vectors = pool_vectors if pool_vectors is not None else [text_vector(c.text) for c in pool]
+    matrix = to_matrix([text_vector(sentence)] + vectors)
+    scores = (matrix[0] @ matrix[1:].T).toarray().ravel()
     best: dict[int, tuple[float, int]] = {}
     for j in np.argsort(-scores):
         if scores[j] < ATTRIBUTION_SIMILARITY:

@@ -94,6 +94,12 @@ def article_vector(title: str | None, text: str) -> Vector:
     return {**{f: a * v for f, v in whole.items()}, **{f: b * v for f, v in head.items()}}
 
 
+def similarities(vectors: list[Vector]) -> np.ndarray:
+    """Cosine similarity of every pair of (L2-normalised) vectors, as a dense matrix."""
+    matrix = to_matrix(vectors)
+    return (matrix @ matrix.T).toarray()
+
+
 def to_matrix(vectors: list[Vector]) -> sp.csr_matrix:
     """Stack vectors into one sparse matrix (rows in the given order) over their joint vocabulary."""
     vocab: dict[str, int] = {}
