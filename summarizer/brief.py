@@ -7,14 +7,18 @@ from dataclasses import dataclass, field
 
 from summarizer import __version__
 from summarizer.cache import ResultCache
-from summarizer.errors import ModelMissingError
 from summarizer.faithfulness import Glossary
+from summarizer.grouping import by_coverage
 from summarizer.pipeline import group_stories
 from summarizer.records import Article, SentencePair, Story
 from summarizer.registry import Manifest, Registry
 from summarizer.settings import Settings
 from summarizer.summarize import Summary, summarize_story
-from summarizer.translate import load_glossary, translate_sentences
+from summarizer.translate import (
+    installed_translator,
+    load_glossary,
+    translate_sentences,
+)
 
 
 @dataclass(frozen=True)
@@ -51,44 +55,31 @@ def build_briefing(
 ) -> Briefing:
     """Group, summarise and translate: the whole pipeline for one briefing."""
     published = sorted(a.published for a in articles if a.published)
-    stories = _ranked(group_stories(articles, settings, use_store=use_store))
+    stories = by_coverage(group_stories(articles, settings, use_store=use_store))
     notes: list[str] = []
     summaries = [summarize_story(list(s.articles), registry, settings.summarizer, length, cache) for s in stories]
     for summary in summaries:
         for flag in summary.flags:
             if flag.startswith("extractive fallback") and flag not in notes:
                 notes.append(flag)
-    translator = registry.resolve(settings.translator, "translate")
-    try:
-        registry.require(translator)
-        english = _translate(stories, summaries, registry, translator, cache, load_glossary(registry))
-    except ModelMissingError as missing:
-        notes.append(f"no English: the translator is missing ({missing}); the Arabic summaries are shown")
+    translator, missing = installed_translator(registry)
+    if missing:
+        notes.append(f"{missing}; the Arabic summaries are shown")
         english = [(None, ()) for _ in stories]
-    sources: list[Article] = []
-    for story in stories:
-        sources += [a for a in story.articles if a.id not in {s.id for s in sources}]
+    else:
+        english = _translate(stories, summaries, registry, translator, cache, load_glossary(registry))
+    sources = list({a.id: a for story in stories for a in story.articles}.values())  # first citation order
     return Briefing(
         date=date or (published[-1] if published else dt.date.today().isoformat()),
         first=published[0] if published else None,
         last=published[-1] if published else None,
         stories=tuple(BriefStory(s, m, h, e) for s, m, (h, e) in zip(stories, summaries, english)),
         sources=tuple(sources),
-        models=tuple(_models(registry, translator, summaries)),
+        models=tuple(_models(registry, None if missing else translator, summaries)),
         notes=tuple(notes),
         settings={"summarizer": settings.summarizer or "extractive", "translator": translator.name, "length": length,
                   "group_threshold": settings.group_threshold, "version": __version__},
     )
-
-
-def _ranked(stories: list[Story]) -> list[Story]:
-    """Most outlets, then most articles, then most recent, then id."""
-    def key(story: Story) -> tuple:
-        dates = [a.published for a in story.articles if a.published]
-        latest = dt.date.fromisoformat(max(dates)).toordinal() if dates else 0
-        return (-len(story.outlets), -len(story.articles), -latest, story.id)
-
-    return sorted(stories, key=key)
 
 
 def _translate(stories, summaries, registry: Registry, translator: Manifest, cache, glossary: Glossary) -> list[tuple]:
@@ -99,8 +90,8 @@ def _translate(stories, summaries, registry: Registry, translator: Manifest, cac
     return [(next(pairs), tuple(next(pairs) for _ in summary.sentences)) for summary in summaries]
 
 
-def _models(registry: Registry, translator: Manifest, summaries: list[Summary]) -> list[dict]:
-    used = [translator] if registry.installed(translator) else []
+def _models(registry: Registry, translator: Manifest | None, summaries: list[Summary]) -> list[dict]:
+    used = [translator] if translator else []
     for method in dict.fromkeys(s.method for s in summaries):
         if method != "extractive":
             used.append(registry.resolve(method, "summarize"))

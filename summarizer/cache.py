@@ -52,3 +52,9 @@ class ResultCache:
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
+
+    def __enter__(self) -> "ResultCache":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -13,22 +14,28 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from summarizer.brief import build_briefing
+from summarizer.cache import ResultCache
+from summarizer.compare import compare as compare_articles
 from summarizer.errors import InputError, SummarizerError
 from summarizer.evaluate import ROUGE_TOKENIZER, bcubed, rouge
-from summarizer.pipeline import group_stories, load_articles
+from summarizer.grouping import by_coverage
 from summarizer.models import convert, import_model, pull, statuses, verify
+from summarizer.pipeline import group_stories, load_articles
 from summarizer.records import Article, Problem, Story
 from summarizer.registry import Registry
-from summarizer.cache import ResultCache
-from summarizer.brief import build_briefing
-from summarizer.compare import compare as compare_articles
-from summarizer.errors import ModelMissingError
 from summarizer.render import (
-    briefing_dict, briefing_markdown, comparison_dict, comparison_markdown, translation_markdown, translation_text, write_atomic,
+    briefing_dict,
+    briefing_markdown,
+    comparison_dict,
+    comparison_markdown,
+    translation_markdown,
+    translation_text,
+    write_atomic,
 )
-from summarizer.summarize import summarize_story
-from summarizer.translate import load_glossary, translate_articles, translate_lines, translate_sentences
 from summarizer.settings import MB, Settings
+from summarizer.summarize import summarize_story
+from summarizer.translate import english_of, translate_articles, translate_lines
 
 # Exit codes (also in the README).
 EXIT_OK = 0
@@ -92,6 +99,11 @@ class TranslateFormat(str, Enum):
 
 
 Paths = Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or - for standard input.")]
+
+
+def _warn(message: str) -> None:
+    """A library warning (say, a corrupt cache set aside) as one line on stderr."""
+    err.print(f"summarizer: warning: {message}", markup=False)
 
 
 def report(problem: Problem) -> None:
@@ -169,7 +181,7 @@ def group(
     """Group articles into stories: largest first, each story's representative article first."""
     settings = settings_from(group_threshold=threshold)
     articles, problems = _read_articles(paths, settings)
-    stories = group_stories(articles, settings, use_store=store, warn=lambda m: err.print(f"summarizer: warning: {m}", markup=False))
+    stories = group_stories(articles, settings, use_store=store, warn=_warn)
     if format is GroupFormat.json:
         sys.stdout.write(json.dumps({"stories": [s.to_dict() for s in stories]}, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -234,12 +246,9 @@ def brief(
     settings = settings_from(summarizer=summarizer_name, translator=translator)
     articles, problems = _read_articles(paths or ["seeds/"], settings)
     registry = Registry.load(settings)
-    cache = ResultCache(settings.home / "cache.sqlite", warn=lambda m: err.print(f"summarizer: warning: {m}", markup=False))
-    try:
-        with err.status("grouping, summarising, translating…", spinner="dots") if not quiet else _nothing():
+    with ResultCache(settings.cache_path, warn=_warn) as cache:
+        with err.status("grouping, summarising, translating…", spinner="dots") if not quiet else contextlib.nullcontext():
             briefing = build_briefing(articles, settings, registry, cache, length, date, store)
-    finally:
-        cache.close()
     for note in briefing.notes:
         err.print(f"summarizer: {note}", markup=False)
     name = f"briefing-{briefing.date}"
@@ -272,38 +281,21 @@ def compare(
         if chosen is None:
             raise InputError(f"no story '{story}' in these inputs; stories: {', '.join(s.id for s in stories)}")
     else:
-        chosen = min(stories, key=lambda s: (-len(s.outlets), -len(s.articles), s.id))
+        chosen = by_coverage(stories)[0]
     if len(chosen.articles) < 2:
         raise InputError(f"story {chosen.id} has one article: nothing to compare")
     result = compare_articles(list(chosen.articles))
-    registry = Registry.load(settings)
-    manifest = registry.resolve(settings.translator, "translate")
-    notes: list[str] = []
-    english: dict[str, str] = {}
-    try:
-        registry.require(manifest)
-        texts = list(dict.fromkeys([c.text for c in result.shared + result.unique] + [q.text for q in result.quotes]))
-        cache = ResultCache(settings.home / "cache.sqlite")
-        try:
-            english = {p.source: p.target for p in translate_sentences(texts, registry, manifest, cache, load_glossary(registry))}
-        finally:
-            cache.close()
-    except ModelMissingError as missing:
-        notes.append(f"no English: the translator is missing ({missing}); the Arabic is shown")
-        err.print(f"summarizer: {notes[-1]}", markup=False)
+    with ResultCache(settings.cache_path, warn=_warn) as cache:
+        texts = [c.text for c in result.shared + result.unique] + [q.text for q in result.quotes]
+        english, missing = english_of(texts, Registry.load(settings), cache)
+    notes = [f"{missing}; the Arabic is shown"] if missing else []
+    for note in notes:
+        err.print(f"summarizer: {note}", markup=False)
     write_atomic(out_dir / f"compare-{chosen.id}.md", comparison_markdown(result, chosen.id, chosen.title, english, notes))
     write_atomic(out_dir / f"compare-{chosen.id}.json", json.dumps(comparison_dict(result, chosen.id, chosen.title, english, notes), ensure_ascii=False, indent=2) + "\n")
     err.print(f"summarizer: wrote {out_dir}/compare-{chosen.id}.md and .json", markup=False)
     if problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 @app.command()
@@ -320,11 +312,8 @@ def translate(
     articles, problems = _read_articles(paths, settings)
     registry = Registry.load(settings)
     manifest = registry.resolve(translator or settings.translator, "translate")
-    cache = ResultCache(settings.home / "cache.sqlite", warn=lambda m: err.print(f"summarizer: warning: {m}", markup=False))
-    try:
+    with ResultCache(settings.cache_path, warn=_warn) as cache:
         docs = translate_articles(articles, registry, manifest, cache)
-    finally:
-        cache.close()
     if format is TranslateFormat.json:
         text = json.dumps([d.to_dict() for d in docs] if len(docs) > 1 else docs[0].to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif format is TranslateFormat.txt:
@@ -363,11 +352,8 @@ def eval_translation(
         raise InputError(f"{src} has {len(sources)} lines but {ref} has {len(references)}; give line-aligned files")
     registry = Registry.load(settings)
     manifest = registry.resolve(translator or settings.translator, "translate")
-    cache = ResultCache(settings.home / "cache.sqlite")
-    try:
+    with ResultCache(settings.cache_path, warn=_warn) as cache:
         hypotheses = translate_lines(sources, registry, manifest, cache)
-    finally:
-        cache.close()
     bleu = sacrebleu.metrics.BLEU()
     chrf = sacrebleu.metrics.CHRF()
     bleu_score = bleu.corpus_score(hypotheses, [references])
@@ -399,11 +385,8 @@ def eval_summaries(
             references[str(record.get("id", number))] = record.get("summary") or ""
     articles, _ = _read_articles([str(gold)], settings)
     size: str | int = int(length) if length.isdigit() else length
-    cache = ResultCache(settings.home / "cache.sqlite")
-    try:
+    with ResultCache(settings.cache_path, warn=_warn) as cache:
         predictions = [summarize_story([a], registry, summarizer_name, size, cache).text for a in articles]
-    finally:
-        cache.close()
     scores = rouge(predictions, [references.get(a.id, "") for a in articles])
     result = {**scores, "articles": len(articles), "summarizer": summarizer_name, "length": length, "tokenizer": ROUGE_TOKENIZER}
     sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")

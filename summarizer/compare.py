@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse.csgraph import connected_components
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from summarizer.faithfulness import numbers
 from summarizer.records import Article

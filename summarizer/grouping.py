@@ -183,8 +183,17 @@ def _new_id(seed: str, taken: set[str]) -> str:
     raise RuntimeError("could not find a free story id")
 
 
+def by_coverage(stories: list[Story]) -> list[Story]:
+    """Most outlets first, then most articles, then most recent, then id: the order of a briefing."""
+    return sorted(stories, key=lambda s: (-len(s.outlets), -len(s.articles), -_latest(s), s.id))
+
+
+def _latest(story: Story) -> int:
+    """Ordinal of the story's newest publication date (0 when none is known)."""
+    dates = [dt.date.fromisoformat(a.published) for a in story.articles if a.published]
+    return max(dates).toordinal() if dates else 0
+
+
 def _rank(story: Story) -> tuple:
     """Largest first, then most outlets, then most recent, then id."""
-    dates = [dt.date.fromisoformat(a.published) for a in story.articles if a.published]
-    latest = max(dates).toordinal() if dates else 0
-    return (-len(story.articles), -len(story.outlets), -latest, story.id)
+    return (-len(story.articles), -len(story.outlets), -_latest(story), story.id)

@@ -35,6 +35,11 @@ class Settings:
     story_window_days: int = 7  # stored stories this close in time can take new articles
 
     @property
+    def cache_path(self) -> Path:
+        """The SQLite cache of model outputs."""
+        return self.home / "cache.sqlite"
+
+    @property
     def store_path(self) -> Path:
         """The SQLite store of stories seen in earlier runs."""
         return self.home / "store.sqlite"

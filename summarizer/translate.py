@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from summarizer.arabic import normalize, split_sentences
 from summarizer.cache import ResultCache
+from summarizer.errors import ModelMissingError
 from summarizer.faithfulness import Glossary, check_sentence
 from summarizer.models import run_model
 from summarizer.records import Article, SentencePair, TranslatedArticle
@@ -15,6 +16,16 @@ TRANSLATABLE = {"ar"}
 def load_glossary(registry: Registry) -> Glossary:
     """The shipped glossary, then the user's ($SUMMARIZER_HOME/glossary.tsv), which wins."""
     return Glossary.load(REPO / "models" / "glossary.tsv", registry.settings.home / "glossary.tsv")
+
+
+def installed_translator(registry: Registry) -> tuple[Manifest, str | None]:
+    """The chosen translator, and None if it is installed, else a note naming the command that installs it."""
+    manifest = registry.resolve(registry.settings.translator, "translate")
+    try:
+        registry.require(manifest)
+    except ModelMissingError as missing:
+        return manifest, f"no English: the translator is missing ({missing})"
+    return manifest, None
 
 
 def translate_sentences(
@@ -66,6 +77,15 @@ def translate_articles(
         head = SentencePair(title[0], title[0] if article.language == "en" else "") if title else None
         results.append(TranslatedArticle(article, head, keep, status))
     return results
+
+
+def english_of(texts: list[str], registry: Registry, cache: ResultCache | None) -> tuple[dict[str, str], str | None]:
+    """English for each text (keyed by the text), or nothing and the note that names the missing translator."""
+    manifest, missing = installed_translator(registry)
+    if missing:
+        return {}, missing
+    pairs = translate_sentences(list(dict.fromkeys(texts)), registry, manifest, cache, load_glossary(registry))
+    return {p.source: p.target for p in pairs}, None
 
 
 def translate_lines(lines: list[str], registry: Registry, manifest: Manifest, cache: ResultCache | None) -> list[str]:
