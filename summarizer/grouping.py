@@ -1,7 +1,7 @@
 """Group articles into stories.
 
 Articles are compared by rarity-weighted term vectors (see vectors.py), discounted for time apart,
-and clustered with average linkage: a story is a set of articles whose mutual similarity averages at
+set to zero when their leads report trips to different places (see trips.py), and clustered with average linkage: a story is a set of articles whose mutual similarity averages at
 least the threshold. To scale, only pairs above the threshold are looked at first: articles linked by
 no such pair can never share a story under average linkage, so each connected group of candidates is
 clustered on its own, exactly.
@@ -24,7 +24,8 @@ from scipy.sparse.csgraph import connected_components
 
 from summarizer.arabic import split_sentences
 from summarizer.records import Article, Story
-from summarizer.vectors import Vector, article_vector, similarities, to_matrix
+from summarizer.trips import trip_destinations
+from summarizer.vectors import Vector, article_vector, headline_and_lead, similarities, to_matrix
 
 DUPLICATE_THRESHOLD = 0.9
 _FULL_WEIGHT_DAYS = 2  # articles this close in time are compared as they are
@@ -41,23 +42,48 @@ class Node:
     published: dt.date | None
     story_id: str | None = None  # the story an earlier run put it in
     article: Article | None = None  # None for stored articles not in this run's input
+    destinations: frozenset[str] = frozenset()  # countries the trip its lead reports goes to
 
 
 def node_for(article: Article, story_id: str | None = None) -> Node:
     """The grouping node of an input article."""
     published = dt.date.fromisoformat(article.published) if article.published else None
-    return Node(article.id, article_vector(article.title, article.text), published, story_id, article)
+    destinations = trip_destinations(headline_and_lead(article.title, article.text))
+    return Node(article.id, article_vector(article.title, article.text), published, story_id, article, destinations)
+
+
+@dataclass(frozen=True)
+class _Features:
+    """What pairs of nodes are compared on, stacked: term vectors, publication days, trip destinations."""
+
+    terms: sp.csr_matrix
+    days: np.ndarray
+    trips: sp.csr_matrix
+
+    @classmethod
+    def of(cls, nodes: list[Node]) -> _Features:
+        days = np.array([n.published.toordinal() if n.published else np.nan for n in nodes])
+        return cls(to_matrix([n.vector for n in nodes]), days, _trip_matrix(nodes))
+
+    def similarity(self, rows: slice | list[int], cols: slice | list[int]) -> np.ndarray:
+        """Similarity of nodes `rows` × `cols`: term cosine × time factor × trip factor."""
+        cosine = (self.terms[rows] @ self.terms[cols].T).toarray()
+        return cosine * _time_weight(self.days[rows], self.days[cols]) * _same_trip(self.trips[rows], self.trips[cols])
+
+
+def pair_similarities(nodes: list[Node]) -> np.ndarray:
+    """The similarity grouping uses for every pair of nodes, as a dense matrix (for small sets)."""
+    return _Features.of(nodes).similarity(slice(None), slice(None))
 
 
 def cluster(nodes: list[Node], threshold: float) -> list[list[int]]:
     """Indices of nodes grouped into stories (average linkage at threshold), each list sorted."""
     if not nodes:
         return []
-    matrix = to_matrix([n.vector for n in nodes])
-    days = np.array([n.published.toordinal() if n.published else np.nan for n in nodes])
+    features = _Features.of(nodes)
     rows, cols = [], []
     for start in range(0, len(nodes), _BLOCK):
-        block = (matrix[start : start + _BLOCK] @ matrix.T).toarray() * _time_weight(days[start : start + _BLOCK], days)
+        block = features.similarity(slice(start, start + _BLOCK), slice(None))
         i, j = np.nonzero(block >= threshold)
         rows.append(i + start)
         cols.append(j)
@@ -68,9 +94,7 @@ def cluster(nodes: list[Node], threshold: float) -> list[list[int]]:
         if len(members) == 1:
             groups.append(members)
             continue
-        sub = matrix[members]
-        similarity = (sub @ sub.T).toarray() * _time_weight(days[members], days[members])
-        distance = np.clip(1.0 - similarity, 0.0, None)
+        distance = np.clip(1.0 - features.similarity(members, members), 0.0, None)
         condensed = distance[np.triu_indices(len(members), k=1)]
         labels = fcluster(linkage(condensed, method="average"), t=1.0 - threshold, criterion="distance")
         groups.extend([members[k] for k in part] for part in _members_by_label(labels))
@@ -89,6 +113,25 @@ def _time_weight(days_a: np.ndarray, days_b: np.ndarray) -> np.ndarray:
     apart = np.abs(days_a[:, None] - days_b[None, :])
     weight = 1.0 / (1.0 + np.maximum(0.0, apart - _FULL_WEIGHT_DAYS) / _HALF_WEIGHT_DAYS)
     return np.where(np.isnan(weight), 1.0, weight)  # undated articles: no time prior
+
+
+def _trip_matrix(nodes: list[Node]) -> sp.csr_matrix:
+    """Rows: nodes; columns: countries; 1 where the node's lead reports a trip there."""
+    codes: dict[str, int] = {}
+    rows, cols = [], []
+    for i, node in enumerate(nodes):
+        for code in sorted(node.destinations):
+            rows.append(i)
+            cols.append(codes.setdefault(code, len(codes)))
+    return sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(nodes), max(1, len(codes))))
+
+
+def _same_trip(trips_a: sp.csr_matrix, trips_b: sp.csr_matrix) -> np.ndarray:
+    """Factor on similarity: 0 where both articles lead with trips to no common country, else 1."""
+    shared = (trips_a @ trips_b.T).toarray() > 0
+    has_a = np.asarray(trips_a.sum(axis=1)).ravel() > 0
+    has_b = np.asarray(trips_b.sum(axis=1)).ravel() > 0
+    return np.where(has_a[:, None] & has_b[None, :] & ~shared, 0.0, 1.0)
 
 
 # --- from clusters to stories ---------------------------------------------------------------------

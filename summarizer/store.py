@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS story_articles (
     story_id TEXT NOT NULL REFERENCES stories(id),
     published TEXT,             -- ISO date, or NULL when the article does not say
     seen TEXT NOT NULL,         -- run date (ISO) of the run that stored it
-    vector TEXT NOT NULL        -- JSON {feature: weight}; see vectors.py
+    vector TEXT NOT NULL,       -- JSON {feature: weight}; see vectors.py
+    destinations TEXT NOT NULL DEFAULT ''  -- country codes of the trip its lead reports, space-separated; see trips.py
 );
 CREATE INDEX IF NOT EXISTS story_articles_dates ON story_articles(published, seen);
 """
@@ -80,18 +81,30 @@ class StoryStore:
 
     conn: sqlite3.Connection
 
+    def __post_init__(self) -> None:
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(story_articles)")}
+        if "destinations" not in columns:  # a store written before trips were compared
+            with self.conn:
+                self.conn.execute("ALTER TABLE story_articles ADD COLUMN destinations TEXT NOT NULL DEFAULT ''")
+
     def recent_nodes(self, around: dt.date, window_days: int, skip: set[str]) -> list[Node]:
         """Stored articles published (or, undated, stored) within window_days of `around`."""
         low = (around - dt.timedelta(days=window_days)).isoformat()
         high = (around + dt.timedelta(days=window_days)).isoformat()
         rows = self.conn.execute(
-            "SELECT article_id, story_id, published, vector FROM story_articles "
+            "SELECT article_id, story_id, published, vector, destinations FROM story_articles "
             "WHERE (published BETWEEN ? AND ?) OR (published IS NULL AND seen BETWEEN ? AND ?) ORDER BY article_id",
             (low, high, low, high),
         ).fetchall()
         return [
-            Node(article_id, json.loads(vector), dt.date.fromisoformat(published) if published else None, story_id)
-            for article_id, story_id, published, vector in rows
+            Node(
+                article_id,
+                json.loads(vector),
+                dt.date.fromisoformat(published) if published else None,
+                story_id,
+                destinations=frozenset(destinations.split()),
+            )
+            for article_id, story_id, published, vector, destinations in rows
             if article_id not in skip
         ]
 
@@ -122,7 +135,14 @@ class StoryStore:
                 for article in story.articles:
                     node = nodes[article.id]
                     self.conn.execute(
-                        "INSERT INTO story_articles (article_id, story_id, published, seen, vector) VALUES (?, ?, ?, ?, ?) "
-                        "ON CONFLICT(article_id) DO UPDATE SET story_id = excluded.story_id",
-                        (article.id, story.id, article.published, today, json.dumps(node.vector, ensure_ascii=False)),
+                        "INSERT INTO story_articles (article_id, story_id, published, seen, vector, destinations) "
+                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(article_id) DO UPDATE SET story_id = excluded.story_id",
+                        (
+                            article.id,
+                            story.id,
+                            article.published,
+                            today,
+                            json.dumps(node.vector, ensure_ascii=False),
+                            " ".join(sorted(node.destinations)),
+                        ),
                     )

@@ -76,6 +76,11 @@ def text_vector(text: str, prefix: str = "") -> Vector:
     return {f: v / norm2 for f, v in vector.items()} if norm2 else {}
 
 
+def headline_and_lead(title: str | None, text: str) -> str:
+    """The headline and first sentences of an article: what says which event it reports."""
+    return f"{title or ''}\n{_lead(text)}"
+
+
 def _lead(text: str) -> str:
     """The first sentences of a text (split paragraph by paragraph: no need to split the rest)."""
     sentences: list[str] = []
@@ -89,7 +94,7 @@ def _lead(text: str) -> str:
 def article_vector(title: str | None, text: str) -> Vector:
     """One vector whose dot product is the mean of the whole-text and the lead similarities."""
     whole = text_vector(f"{title or ''}\n{text}")
-    head = text_vector(f"{title or ''}\n{_lead(text)}", prefix="lead:")
+    head = text_vector(headline_and_lead(title, text), prefix="lead:")
     a, b = math.sqrt(1 - _LEAD_SHARE), math.sqrt(_LEAD_SHARE)
     return {**{f: a * v for f, v in whole.items()}, **{f: b * v for f, v in head.items()}}
 
