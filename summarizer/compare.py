@@ -12,19 +12,31 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
+from summarizer.arabic import light_stem, normalize
 from summarizer.faithfulness import numbers
 from summarizer.records import Article
 from summarizer.summarize import Candidate, candidates
 from summarizer.vectors import similarities, text_vector
 
-CLAIM_SIMILARITY = 0.2  # two sentences this similar (and mutually closest) report the same fact
+CLAIM_SIMILARITY = 0.10  # two sentences this similar (and mutually closest) report the same fact
 _UNIQUE_PER_ARTICLE = 4  # unique facts listed per article: its first (news order: most important)
+_NOT_CONTEXT = {light_stem(normalize(w)) for w in "في و من الى إلى على عن مع نحو حوالي أكثر أقل".split()}  # say nothing of what is counted
 _QUOTE = re.compile(r"[«\"“]([^»\"”]{1,400})[»\"”]")  # every span, so a short quote cannot pair up wrongly
 _MIN_QUOTE_CHARS = 12  # shorter quoted spans are terms and titles, not statements
-_SAYS = re.compile(r"(?:^|\s)(?:و|ف)?(?:قال|قالت|أكد|أكدت|أضاف|أضافت|أعلن|أعلنت|ذكر|ذكرت|صرح|أشاد|حذر|وصف)\s+(?P<who>(?:[^\s،,:«\"]+\s+){0,5}?[^\s،,:«\"]+)\s*(?:،|,|:|إن|أن|بأن|في)")
+_MIN_QUOTE_WORDS = 3
+# Verbs of saying (not of praising or describing, whose quotes are the object: أشاد بـ"...").
+_SAYS = re.compile(
+    r"(?:^|\s)(?:و|ف)?(?:قال|قالت|أكد|أكدت|أضاف|أضافت|أعلن|أعلنت|ذكر|ذكرت|صرح|صرحت|أوضح|أوضحت|حذر|حذرت)\s+"
+    r"(?P<who>(?:[^\s،,:«\"]+\s+){0,5}?[^\s،,:«\"]+)\s*(?:،|,|:|إن|أن|بأن|في)"
+)
+# Where a speaker's name ends: the day, the time, or to whom or where it was said.
+_SPEAKER_END = {
+    normalize(w)
+    for w in "اليوم أمس الإثنين الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد الأسبوع مساء صباح في خلال لوسائل لصحيفة لوكالة لقناة بحسب".split()
+}
+# Quoted names, not statements: «وكالة الأنباء ...», صحيفة «فيدوموستي», قاعدة «فوستوشني».
+_NAMED = {normalize(w) for w in "وكالة صحيفة قناة قاعدة شركة حزب منظمة مجلة موقع جامعة مركز معهد عملية برنامج حركة جبهة".split()}
 
 
 @dataclass(frozen=True)
@@ -63,29 +75,10 @@ class Comparison:
 def compare(articles: list[Article]) -> Comparison:
     """Align the articles' sentences into claims and sort them into what is shared, unique, or disputed."""
     pool = candidates(articles)
-    claims: list[Claim] = []
-    if pool:
-        similarity = similarities(_within_story([text_vector(c.text) for c in pool], pool, len(articles)))
-        owner = np.array([c.article for c in pool])
-        best: dict[tuple[int, int], int] = {}  # (sentence, other article) -> its closest sentence there
-        for i in range(len(pool)):
-            for other in set(owner.tolist()) - {owner[i]}:
-                idx = np.nonzero(owner == other)[0]
-                best[i, other] = int(idx[np.argmax(similarity[i, idx])])
-        # Only mutual closest pairs link: one-way links chain different facts into one claim.
-        rows, cols = [], []
-        for (i, other), j in best.items():
-            if similarity[i, j] >= CLAIM_SIMILARITY and best[j, int(owner[i])] == i:
-                rows.append(i)
-                cols.append(j)
-        graph = sp.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(pool), len(pool)))
-        _, label = connected_components(graph, directed=False)
-        groups: dict[int, list[int]] = {}
-        for i, lab in enumerate(label):
-            groups.setdefault(int(lab), []).append(i)
-        for members in groups.values():
-            members.sort(key=lambda i: (pool[i].article, pool[i].position))
-            claims.append(Claim(pool[members[0]].text, tuple((pool[i].article, pool[i]) for i in members)))
+    claims = [
+        Claim(pool[members[0]].text, tuple((pool[i].article, pool[i]) for i in members))
+        for members in _align(pool, similarities(_within_story([text_vector(c.text) for c in pool])))
+    ]
     shared = sorted((c for c in claims if len(c.articles) > 1), key=lambda c: (-len(c.articles), c.reports[0][1].article, c.reports[0][1].position))
     unique = [c for c in claims if len(c.articles) == 1]
     unique = sorted(
@@ -95,20 +88,53 @@ def compare(articles: list[Article]) -> Comparison:
     return Comparison(tuple(articles), tuple(shared), tuple(unique), tuple(_number_differences(shared)), tuple(_quotes(pool)))
 
 
-def _within_story(vectors: list[dict[str, float]], pool: list[Candidate], n_articles: int) -> list[dict[str, float]]:
-    """Reweight sentence vectors by how few of the story's articles use each word.
+def _align(pool: list[Candidate], similarity: np.ndarray) -> list[list[int]]:
+    """Sentences grouped into claims: at most one sentence an article, each claim's sentences alike on average.
 
-    Every article of a story names its actors (Putin, Kim, Pyongyang): rare in the language, common in
-    the story, they would make any two sentences look alike. What tells facts apart is what few
-    articles say.
+    Links are pairs of sentences that are each other's closest in the other article and similar
+    enough; they are taken most similar first, and join two groups only when the groups' sentences
+    stay similar on average (average linkage), so a chain of links cannot join different facts.
     """
-    articles_with: dict[str, set[int]] = {}
-    for vector, c in zip(vectors, pool):
+    owner = [c.article for c in pool]
+    by_article: dict[int, list[int]] = {}
+    for i, a in enumerate(owner):
+        by_article.setdefault(a, []).append(i)
+    closest = {(i, a): max(idx, key=lambda j: similarity[i, j]) for i in range(len(pool)) for a, idx in by_article.items() if a != owner[i]}
+    links = sorted(
+        ((similarity[i, j], i, j) for (i, a), j in closest.items() if i < j and closest[j, owner[i]] == i and similarity[i, j] >= CLAIM_SIMILARITY),
+        key=lambda link: (-link[0], link[1], link[2]),
+    )
+    group = {i: [i] for i in range(len(pool))}  # sentence -> the members of its group (shared list)
+    for _, i, j in links:
+        a, b = group[i], group[j]
+        if a is b or {owner[k] for k in a} & {owner[k] for k in b}:
+            continue
+        if similarity[np.ix_(a, b)].mean() < CLAIM_SIMILARITY:
+            continue
+        a.extend(b)
+        for k in b:
+            group[k] = a
+    unique_groups = {id(g): g for g in group.values()}.values()
+    return [sorted(g, key=lambda i: (pool[i].article, pool[i].position)) for g in unique_groups]
+
+
+def _within_story(vectors: list[dict[str, float]]) -> list[dict[str, float]]:
+    """Reweight sentence vectors by how few of the story's sentences use each word.
+
+    Every article of a story names its actors (Putin, Kim, Pyongyang) in sentence after sentence: rare
+    in the language, common in the story, they would make any two sentences look alike. What tells
+    facts apart is what few sentences say. (Counting articles instead of sentences was tried: with
+    four articles a word can only weigh one of four values, and the words of one fact that every
+    article reports, the very ones that should align, weighed least.)
+    """
+    sentences_with: dict[str, int] = {}
+    for vector in vectors:
         for feature in vector:
-            articles_with.setdefault(feature, set()).add(c.article)
+            sentences_with[feature] = sentences_with.get(feature, 0) + 1
     out = []
     for vector in vectors:
-        weighted = {f: v * math.log((n_articles + 1) / len(articles_with[f])) for f, v in vector.items()}
+        # +1: a word in every sentence still counts a little (a story of two one-sentence articles).
+        weighted = {f: v * math.log((len(vectors) + 1) / sentences_with[f]) for f, v in vector.items()}
         norm = math.sqrt(sum(x * x for x in weighted.values())) or 1.0
         out.append({f: x / norm for f, x in weighted.items() if x > 0})
     return out
@@ -120,24 +146,60 @@ def _first_positions(unique: list[Claim], article: int) -> int:
 
 
 def _number_differences(shared: list[Claim]) -> list[tuple[Claim, dict[int, list[str]]]]:
+    """Shared claims where articles give different numbers for the same thing, with each article's numbers.
+
+    Numbers count as being about the same thing when a word next to them is the same ("قتل 12 شخصا",
+    "قتل 15 شخصا"); a year of one event and a year of another ("منذ العام 2006", "في فبراير 2022") are
+    not a disagreement.
+    """
     out = []
     for claim in shared:
+        found = [(article, value, words) for article, candidate in claim.reports for value, words in _numbers_in_context(candidate.text)]
         by_article: dict[int, list[str]] = {}
-        for article, candidate in claim.reports:
-            by_article.setdefault(article, [])
-            by_article[article] += [n for n in numbers(candidate.text) if n not in by_article[article]]
-        sets = {tuple(sorted(v)) for v in by_article.values() if v}
-        if len(sets) > 1:
+        for a, x, near_x in found:
+            differs = any(b != a and y != x and near_x & near_y for b, y, near_y in found)
+            if differs and x not in by_article.get(a, []):
+                by_article.setdefault(a, []).append(x)
+        if len(by_article) > 1:
             out.append((claim, by_article))
     return out
 
 
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+
+
+def _numbers_in_context(text: str) -> list[tuple[str, frozenset[str]]]:
+    """Each number in the text with the (light-stemmed) words right before and after it."""
+    tokens = _TOKEN.findall(normalize(text))
+    found = []
+    for k, token in enumerate(tokens):
+        if token[0].isdigit():
+            near = {light_stem(w) for w in (tokens[k - 1] if k else "", tokens[k + 1] if k + 1 < len(tokens) else "") if len(w) > 1 and not w[0].isdigit()}
+            found.append((numbers(token)[0], frozenset(near - _NOT_CONTEXT)))
+    return found
+
+
 def _quotes(pool: list[Candidate]) -> list[Quote]:
+    """Quoted statements and who each is attributed to (the last verb of saying before the quote)."""
     found = []
     for c in pool:
         for m in _QUOTE.finditer(c.text):
-            if len(m.group(1).strip()) < _MIN_QUOTE_CHARS:
+            text = m.group(1).strip()
+            before = normalize(c.text[: m.start()]).split()
+            if len(text) < _MIN_QUOTE_CHARS or len(text.split()) < _MIN_QUOTE_WORDS:
                 continue
-            said = _SAYS.search(c.text[: m.start()] + " ")
-            found.append(Quote(c.article, said["who"].strip() if said else None, m.group(1).strip()))
+            if normalize(text).split()[0] in _NAMED or (before and before[-1].lstrip("وب") in _NAMED):
+                continue
+            said = list(_SAYS.finditer(c.text[: m.start()] + " "))
+            found.append(Quote(c.article, _speaker(said[-1]["who"]) if said else None, text))
     return found
+
+
+def _speaker(who: str) -> str | None:
+    """The speaker's words up to where the sentence moves on to when or to whom it was said."""
+    words = []
+    for word in who.split():
+        if normalize(word) in _SPEAKER_END:
+            break
+        words.append(word)
+    return " ".join(words) or None

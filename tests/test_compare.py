@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 from markdown_it import MarkdownIt
 
 from summarizer.cli import app
-from summarizer.compare import compare
+from summarizer.compare import _align, compare
 from summarizer.records import Article, Source
+from summarizer.summarize import Candidate
 
 
 def article(id_: str, outlet: str, text: str) -> Article:
@@ -53,3 +55,21 @@ def test_compare_cli_on_the_seeds(runner, seeds_dir, tmp_path):
     md = md_file.read_text(encoding="utf-8")
     html = MarkdownIt("commonmark").enable("table").render(md)
     assert "<table>" in html and "summarizer models pull opus-mt-tc-big-ar-en" in md
+
+
+def test_years_of_different_events_are_not_a_disagreement():
+    c = compare([
+        article("a", "Outlet A", "ويخضع البلدان لعقوبات دولية تفرضها الأمم المتحدة منذ العام 2006 بسبب البرنامج النووي."),
+        article("b", "Outlet B", "ويخضع البلدان لعقوبات دولية واسعة منذ بدء الهجوم على أوكرانيا في فبراير 2022."),
+    ])
+    assert [claim.articles for claim in c.shared] == [[0, 1]]
+    assert c.numbers == ()
+
+
+def test_a_chain_of_links_does_not_join_different_facts():
+    pool = [Candidate(0, 0, "a"), Candidate(1, 0, "b"), Candidate(2, 0, "c")]
+    similarity = np.array([[1.0, 0.5, 0.0], [0.5, 1.0, 0.15], [0.0, 0.15, 1.0]])
+    # b is c's closest and c is b's: a link, but c has nothing in common with a.
+    assert sorted(_align(pool, similarity)) == [[0, 1], [2]]
+    similarity[0, 2] = similarity[2, 0] = 0.3
+    assert _align(pool, similarity) == [[0, 1, 2]]
