@@ -3,9 +3,12 @@
 Architecture-equivalent random-weight models (the configs of opus-mt-ar-en and opus-mt-tc-big-ar-en,
 untrained weights; the real weights cannot be downloaded here), a sentencepiece vocabulary trained on
 the seeds, 2 threads, beam 4, batches of 32 Arabic sentences from the seeds, every output forced to the
-same length on both engines. Each engine runs in its own process so its peak memory is its own.
+same length on both engines. Each engine runs in its own process so its peak memory is its own. This
+machine's speed drifts from minute to minute (a shared VM), so the engines take turns: several
+rounds, each a fresh process per engine, the engine that goes first alternating; the ratio reported
+is the median of the rounds' ratios.
 
-Run: python bench/translate_speed.py [--repeats 3] [--length 48]
+Run: python bench/translate_speed.py [--rounds 3] [--repeats 2] [--length 48]
 Writes results/benchmarks.md (section "translate-speed").
 """
 
@@ -94,14 +97,36 @@ def worker(engine: str, model_dir: Path, converted: Path, length: int, repeats: 
         start = time.perf_counter()
         generate(backend, sentences, params, batch_tokens=10**9)
         times.append(time.perf_counter() - start)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = _peak_mb()
     return {"seconds": statistics.median(times), "peak_mb": peak_mb, "engine_mb": peak_mb - before_mb}
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process's own address space.
+
+    Not getrusage's ru_maxrss: Linux carries that across exec, so a worker started by a large parent
+    (this script, holding a freshly built model) would report the parent's size as its own peak.
+    """
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _rss_mb() -> float:
     """Resident memory of this process now."""
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _summary(runs: list[dict]) -> dict:
+    """One engine over the rounds: median seconds per batch; the highest peak memory seen."""
+    return {
+        "seconds": statistics.median(r["seconds"] for r in runs),
+        "peak_mb": max(r["peak_mb"] for r in runs),
+        "engine_mb": max(r["engine_mb"] for r in runs),
+    }
 
 
 def cache_speed(model_dir: Path, home: Path) -> tuple[float, float]:
@@ -125,7 +150,8 @@ def cache_speed(model_dir: Path, home: Path) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3, help="turns of both engines, each in fresh processes")
+    parser.add_argument("--repeats", type=int, default=2, help="timed batches per engine per round (after a warm-up)")
     parser.add_argument("--length", type=int, default=48, help="target tokens per sentence, forced on both engines")
     parser.add_argument("--worker", nargs=3, metavar=("ENGINE", "MODEL", "CONVERTED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -147,20 +173,24 @@ def main() -> None:
             model_dir = build(name, folder, sp_model)
             converted = folder / f"{name}-ct2-int8"
             convert(model_dir, converted, "int8")
-            result = {}
-            for engine in ("transformers", "ctranslate2"):
-                command = [sys.executable, __file__, "--worker", engine, str(model_dir), str(converted), "--repeats", str(args.repeats), "--length", str(args.length)]
-                result[engine] = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+            runs: dict[str, list[dict]] = {"transformers": [], "ctranslate2": []}
+            for turn in range(args.rounds):
+                order = ("transformers", "ctranslate2") if turn % 2 == 0 else ("ctranslate2", "transformers")
+                for engine in order:
+                    command = [sys.executable, __file__, "--worker", engine, str(model_dir), str(converted), "--repeats", str(args.repeats), "--length", str(args.length)]
+                    runs[engine].append(json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]))
             tokens = BATCH * args.length
-            hf, ct = result["transformers"], result["ctranslate2"]
-            speedup = hf["seconds"] / ct["seconds"]
+            hf, ct = (_summary(runs[e]) for e in ("transformers", "ctranslate2"))
+            speedups = sorted(a["seconds"] / b["seconds"] for a, b in zip(runs["transformers"], runs["ctranslate2"]))
+            speedup = statistics.median(speedups)
             memory = ct["peak_mb"] / hf["peak_mb"]
             engine_memory = ct["engine_mb"] / hf["engine_mb"]
             for engine, r in (("transformers fp32", hf), ("CTranslate2 int8", ct)):
                 rows.append(f"| {name} | {engine} | {r['seconds']:.2f} | {tokens / r['seconds']:.0f} | {r['peak_mb']:.0f} | {r['engine_mb']:.0f} |")
             notes.append(
-                f"- {name}: CTranslate2 int8 is **{speedup:.1f}×** the tokens/s of transformers fp32; its process peaks at "
-                f"**{memory:.2f}×** the memory, and the engine and model add **{engine_memory:.2f}×** as much."
+                f"- {name}: CTranslate2 int8 is **{speedup:.1f}×** the tokens/s of transformers fp32 (rounds: "
+                f"{', '.join(f'{x:.1f}×' for x in speedups)}); its process peaks at **{memory:.2f}×** the memory, and the engine "
+                f"and model add **{engine_memory:.2f}×** as much."
             )
             print(rows[-2], rows[-1], notes[-1], sep="\n", file=sys.stderr)
         first, second = cache_speed(folder / "opus-mt-ar-en", folder / "home")
@@ -170,11 +200,14 @@ def main() -> None:
     write_section(
         "translate-speed",
         "## Translation speed: transformers vs CTranslate2, and the cache\n\n"
-        f"`python bench/translate_speed.py --repeats {args.repeats} --length {args.length}` — architecture-equivalent "
+        f"`python bench/translate_speed.py --rounds {args.rounds} --repeats {args.repeats} --length {args.length}` — architecture-equivalent "
         "random-weight models (the real configs: 6+6 layers, d_model 512 / 1024, vocabularies of 62,834 / 61,109), "
         f"{THREADS} threads, beam {BEAMS}, one batch of {BATCH} Arabic sentences from the seeds, every output forced to "
-        f"{args.length} tokens on both engines (min = max length), median of {args.repeats} runs after a warm-up, each engine in "
-        "its own process: peak memory is that process's maximum resident set; 'added' subtracts what the process held before "
+        f"{args.length} tokens on both engines (min = max length). {args.rounds} rounds, each a fresh process per engine "
+        f"(who goes first alternates), {args.repeats} timed batches after a warm-up in each: seconds are the median over "
+        "rounds, the speed-up the median of the rounds' ratios (this shared VM's speed drifts from minute to minute), peak "
+        "memory the highest of the rounds, a process's maximum resident set (VmHWM: getrusage's figure, used before, carried "
+        "this script's own size into the workers and inflated CTranslate2's); 'added' subtracts what the process held before "
         "loading the engine (Python and the tool's modules, the same for both). Input tokens come "
         "from a 1,000-piece sentencepiece model trained on the seeds, not the real 61k vocabulary, so inputs are somewhat "
         f"longer than the real tokenizer's would be. Machine: {machine()}.\n\n"

@@ -1,8 +1,8 @@
 """How outlets covered one story: shared facts, facts only one reports, differing numbers, quotes.
 
 Sentences of different articles that say the same thing are aligned into claims: two sentences are
-linked when each is the other's closest in its article and they are similar enough, and linked
-sentences form one claim. A claim reported by several articles is a shared fact; by one, a unique one.
+linked when each is the other's closest in its article and they are similar enough, and links join
+sentences into one claim only while the claim's sentences stay similar on average. A claim reported by several articles is a shared fact; by one, a unique one.
 """
 
 from __future__ import annotations
