@@ -31,6 +31,8 @@ def run_brief(runner, home: Path, out: Path, *inputs, extra=()):
 def test_brief_on_the_seeds_without_models(runner, seeds_dir, tmp_path):
     md, data, result = run_brief(runner, tmp_path / "home", tmp_path / "out", seeds_dir)
     jsonschema.validate(data, SCHEMA)
+    # Two stories: the Putin visit from four articles, Kim's train journey from one.
+    assert sorted(len(story["articles"]) for story in data["stories"]) == [1, 4]
     assert "summarizer models pull opus-mt-tc-big-ar-en" in result.stderr and "summarizer models pull" in md
     # Every citation resolves to a source.
     numbers = {s["n"] for s in data["sources"]}
