@@ -2,9 +2,10 @@
 
 Articles are compared by rarity-weighted term vectors (see vectors.py), discounted for time apart,
 set to zero when their leads report trips to different countries (see trips.py), and clustered with
-average linkage: a story is a set of articles whose mutual similarity averages at least the threshold. To scale, only pairs above the threshold are looked at first: articles linked by
-no such pair can never share a story under average linkage, so each connected group of candidates is
-clustered on its own, exactly.
+average linkage: a story is a set of articles whose mutual similarity averages at least the threshold.
+To scale, only pairs above the threshold are looked at first: articles linked by no such pair can
+never share a story under average linkage, so each connected group of candidates is clustered on its
+own, exactly.
 
 Near-duplicates (the same wire copy on several sites) come out as the closest pairs and are reported
 per story. Stories from earlier runs take part through their stored vectors, so a story keeps its id
