@@ -252,8 +252,7 @@ def brief(
     for note in briefing.notes:
         err.print(f"summarizer: {note}", markup=False)
     name = f"briefing-{briefing.date}"
-    write_atomic(out_dir / f"{name}.md", briefing_markdown(briefing))
-    write_atomic(out_dir / f"{name}.json", json.dumps(briefing_dict(briefing), ensure_ascii=False, indent=2) + "\n")
+    _write_report(out_dir, name, briefing_markdown(briefing), briefing_dict(briefing))
     seconds = time.perf_counter() - started
     # Timings change from run to run, so they live beside the briefing, which stays byte-identical.
     write_atomic(out_dir / f"{name}.run.json", json.dumps({"seconds": round(seconds, 2), "articles": len(articles), "stories": len(briefing.stories)}) + "\n")
@@ -262,6 +261,12 @@ def brief(
         err.print(f"summarizer: wrote {out_dir / name}.md and .json: {count} from {len(articles)} articles in {seconds:.1f} s", markup=False)
     if problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
+
+
+def _write_report(out_dir: Path, name: str, markdown: str, data: dict) -> None:
+    """Write NAME.md and NAME.json (the same content, machine-readable) into out_dir, each atomically."""
+    write_atomic(out_dir / f"{name}.md", markdown)
+    write_atomic(out_dir / f"{name}.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 @app.command()
@@ -291,8 +296,7 @@ def compare(
     notes = [f"{missing}; the Arabic is shown"] if missing else []
     for note in notes:
         err.print(f"summarizer: {note}", markup=False)
-    write_atomic(out_dir / f"compare-{chosen.id}.md", comparison_markdown(result, chosen.id, chosen.title, english, notes))
-    write_atomic(out_dir / f"compare-{chosen.id}.json", json.dumps(comparison_dict(result, chosen.id, chosen.title, english, notes), ensure_ascii=False, indent=2) + "\n")
+    _write_report(out_dir, f"compare-{chosen.id}", comparison_markdown(result, chosen.id, chosen.title, english, notes), comparison_dict(result, chosen.id, chosen.title, english, notes))
     err.print(f"summarizer: wrote {out_dir}/compare-{chosen.id}.md and .json", markup=False)
     if problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
