@@ -32,8 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    import torch
-    from tiny_models import train_sentencepiece
+    from tiny_models import save_random, train_sentencepiece
     from transformers import T5Config, T5ForConditionalGeneration, T5Tokenizer
 
     from summarizer.grouping import build_stories, cluster, node_for
@@ -67,9 +66,7 @@ def main() -> None:
         sp_model = train_sentencepiece(ROOT / "seeds", folder, vocab_size=1000)
         model_dir = folder / "mt5-small-random"
         model_dir.mkdir()
-        torch.manual_seed(0)
-        T5ForConditionalGeneration(T5Config(**MT5_SMALL)).save_pretrained(model_dir)
-        T5Tokenizer(vocab_file=str(sp_model), extra_ids=0).save_pretrained(model_dir)
+        save_random(T5ForConditionalGeneration, T5Config(**MT5_SMALL), T5Tokenizer(vocab_file=str(sp_model), extra_ids=0), model_dir)
         home = folder / "home"
         (home / "manifests").mkdir(parents=True)
         (home / "manifests" / "mt5-small-random.toml").write_text(

@@ -50,8 +50,7 @@ def seed_sentences(n: int) -> list[str]:
 
 def build(name: str, folder: Path, sp_model: Path) -> Path:
     """A random-weight Marian with the named model's architecture, tokenised by the seeds' vocabulary."""
-    import torch
-    from tiny_models import build_marian
+    from tiny_models import build_marian, save_random
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     model_dir = build_marian(sp_model, folder / name)
@@ -65,7 +64,7 @@ def build(name: str, folder: Path, sp_model: Path) -> Path:
     (model_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     for stale in ("tokenizer_config.json", "special_tokens_map.json"):
         (model_dir / stale).unlink(missing_ok=True)
-    MarianTokenizer(source_spm=str(model_dir / "source.spm"), target_spm=str(model_dir / "target.spm"), vocab=str(model_dir / "vocab.json")).save_pretrained(model_dir)
+    tokenizer = MarianTokenizer(source_spm=str(model_dir / "source.spm"), target_spm=str(model_dir / "target.spm"), vocab=str(model_dir / "vocab.json"))
     config = MarianConfig(
         vocab_size=c["vocab_size"], decoder_vocab_size=c["vocab_size"], d_model=c["d_model"], encoder_layers=6, decoder_layers=6,
         encoder_attention_heads=c["heads"], decoder_attention_heads=c["heads"], encoder_ffn_dim=c["ffn"], decoder_ffn_dim=c["ffn"],
@@ -73,9 +72,7 @@ def build(name: str, folder: Path, sp_model: Path) -> Path:
         pad_token_id=c["vocab_size"] - 1, decoder_start_token_id=c["vocab_size"] - 1, eos_token_id=small.eos_token_id,
         forced_eos_token_id=None,  # outputs are forced to a fixed length on both engines
     )
-    torch.manual_seed(0)
-    MarianMTModel(config).save_pretrained(model_dir)
-    return model_dir
+    return save_random(MarianMTModel, config, tokenizer, model_dir)
 
 
 def worker(engine: str, model_dir: Path, converted: Path, length: int, repeats: int) -> dict:

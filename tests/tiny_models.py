@@ -28,7 +28,6 @@ def train_sentencepiece(seeds: Path, folder: Path, vocab_size: int = 400) -> Pat
 
 def build_marian(sp_model: Path, folder: Path, d_model: int = 32, max_positions: int = 256) -> Path:
     import sentencepiece as spm
-    import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     folder.mkdir(parents=True)
@@ -46,29 +45,21 @@ def build_marian(sp_model: Path, folder: Path, d_model: int = 32, max_positions:
         max_position_embeddings=max_positions, pad_token_id=size - 1, decoder_start_token_id=size - 1,
         eos_token_id=vocab["</s>"], forced_eos_token_id=vocab["</s>"],
     )
-    torch.manual_seed(0)
-    MarianMTModel(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+    return save_random(MarianMTModel, config, tokenizer, folder)
 
 
 def build_t5(sp_model: Path, folder: Path) -> Path:
-    import torch
     from transformers import T5Config, T5ForConditionalGeneration, T5Tokenizer
 
     folder.mkdir(parents=True)
     tokenizer = T5Tokenizer(vocab_file=str(sp_model), extra_ids=0)
     config = T5Config(vocab_size=400, d_model=32, d_ff=64, num_layers=1, num_decoder_layers=1, num_heads=2, d_kv=16,
                       decoder_start_token_id=0, pad_token_id=0, eos_token_id=1)
-    torch.manual_seed(0)
-    T5ForConditionalGeneration(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+    return save_random(T5ForConditionalGeneration, config, tokenizer, folder)
 
 
 def build_causal(sp_model: Path, folder: Path) -> Path:
     import sentencepiece as spm
-    import torch
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
@@ -84,8 +75,15 @@ def build_causal(sp_model: Path, folder: Path) -> Path:
     config = LlamaConfig(vocab_size=sp.get_piece_size(), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
                          num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=2048,
                          eos_token_id=1, pad_token_id=1, bos_token_id=None)
+    return save_random(LlamaForCausalLM, config, tokenizer, folder)
+
+
+def save_random(model_class, config, tokenizer, folder: Path) -> Path:
+    """Save an untrained model (seeded, so every build is the same) and its tokenizer into folder."""
+    import torch
+
     torch.manual_seed(0)
-    LlamaForCausalLM(config).save_pretrained(folder)
+    model_class(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
 
