@@ -3,10 +3,11 @@
 Architecture-equivalent random-weight models (the configs of opus-mt-ar-en and opus-mt-tc-big-ar-en,
 untrained weights; the real weights cannot be downloaded here), a sentencepiece vocabulary trained on
 the seeds, 2 threads, beam 4, batches of 32 Arabic sentences from the seeds, every output forced to the
-same length on both engines. Each engine runs in its own process so its peak memory is its own. This
-machine's speed drifts from minute to minute (a shared VM), so the engines take turns: several
-rounds, each a fresh process per engine, the engine that goes first alternating; the ratio reported
-is the median of the rounds' ratios.
+same length on both engines. CTranslate2 runs as the tool runs it (two workers of one thread, each
+translating part of the batch) and, for comparison, as one worker of two threads. Each engine runs in
+its own process so its peak memory is its own. This machine's speed drifts from minute to minute (a
+shared VM), so the engines take turns: several rounds, each a fresh process per engine, the order
+rotating; the ratio reported is the median of the rounds' ratios.
 
 Run: python bench/translate_speed.py [--rounds 3] [--repeats 2] [--length 48]
 Writes results/benchmarks.md (section "translate-speed").
@@ -35,6 +36,12 @@ CONFIGS = {
 THREADS = 2
 BEAMS = 4
 BATCH = 32
+# Engine runs: (label, backend, CTranslate2 workers); the first is the baseline, the second the tool's way.
+ENGINES = {
+    "transformers": ("transformers fp32", "transformers", 0),
+    "ctranslate2": ("CTranslate2 int8, 2 workers × 1 thread", "ctranslate2", 0),
+    "ctranslate2-1worker": ("CTranslate2 int8, 1 worker × 2 threads", "ctranslate2", 1),
+}
 
 
 def seed_sentences(n: int) -> list[str]:
@@ -75,8 +82,8 @@ def build(name: str, folder: Path, sp_model: Path) -> Path:
     return save_random(MarianMTModel, config, tokenizer, model_dir)
 
 
-def worker(engine: str, model_dir: Path, converted: Path, length: int, repeats: int) -> dict:
-    """Time one engine (in this process): median seconds per batch and peak memory."""
+def worker(run: str, model_dir: Path, converted: Path, length: int, repeats: int) -> dict:
+    """Time one engine run (in this process): median seconds per batch and peak memory."""
     from summarizer.backends import generate, load_backend
     from summarizer.registry import Manifest
     from summarizer.settings import Settings
@@ -84,9 +91,10 @@ def worker(engine: str, model_dir: Path, converted: Path, length: int, repeats: 
     sentences = seed_sentences(BATCH)
     before_mb = _rss_mb()  # the harness itself (Python, the tool's modules): the same for both engines
     manifest = Manifest("bench", "translate", None, "local", "test", "seq2seq", 512, local_dir=model_dir)
-    settings = Settings.resolve(env={}, threads=THREADS, device="cpu", use_ctranslate2=engine == "ctranslate2", batch_tokens=10**9)
+    _, engine, workers = ENGINES[run]
+    settings = Settings.resolve(env={}, threads=THREADS, workers=workers, device="cpu", use_ctranslate2=engine == "ctranslate2", batch_tokens=10**9)
     backend = load_backend(manifest, model_dir, settings, converted)
-    assert backend.engine == engine
+    assert backend.engine == engine and (engine == "transformers" or backend.workers == (workers or 2))
     params = {"num_beams": BEAMS, "min_new_tokens": length, "max_new_tokens": length}
     generate(backend, sentences, params, batch_tokens=10**9)  # warm-up
     times = []
@@ -160,7 +168,7 @@ def main() -> None:
     from report import machine, write_section
     from tiny_models import train_sentencepiece
 
-    from summarizer.backends.ct2 import convert
+    from summarizer.backends.ct2 import JOB_SENTENCES, convert
 
     rows, notes = [], []
     with tempfile.TemporaryDirectory() as tmp:
@@ -170,26 +178,26 @@ def main() -> None:
             model_dir = build(name, folder, sp_model)
             converted = folder / f"{name}-ct2-int8"
             convert(model_dir, converted, "int8")
-            runs: dict[str, list[dict]] = {"transformers": [], "ctranslate2": []}
+            runs: dict[str, list[dict]] = {run: [] for run in ENGINES}
             for turn in range(args.rounds):
-                order = ("transformers", "ctranslate2") if turn % 2 == 0 else ("ctranslate2", "transformers")
-                for engine in order:
-                    command = [sys.executable, __file__, "--worker", engine, str(model_dir), str(converted), "--repeats", str(args.repeats), "--length", str(args.length)]
-                    runs[engine].append(json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]))
+                order = list(ENGINES)[turn % len(ENGINES):] + list(ENGINES)[: turn % len(ENGINES)]
+                for run in order:
+                    command = [sys.executable, __file__, "--worker", run, str(model_dir), str(converted), "--repeats", str(args.repeats), "--length", str(args.length)]
+                    runs[run].append(json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]))
             tokens = BATCH * args.length
-            hf, ct = (_summary(runs[e]) for e in ("transformers", "ctranslate2"))
-            speedups = sorted(a["seconds"] / b["seconds"] for a, b in zip(runs["transformers"], runs["ctranslate2"]))
-            speedup = statistics.median(speedups)
-            memory = ct["peak_mb"] / hf["peak_mb"]
-            engine_memory = ct["engine_mb"] / hf["engine_mb"]
-            for engine, r in (("transformers fp32", hf), ("CTranslate2 int8", ct)):
-                rows.append(f"| {name} | {engine} | {r['seconds']:.2f} | {tokens / r['seconds']:.0f} | {r['peak_mb']:.0f} | {r['engine_mb']:.0f} |")
-            notes.append(
-                f"- {name}: CTranslate2 int8 is **{speedup:.1f}×** the tokens/s of transformers fp32 (rounds: "
-                f"{', '.join(f'{x:.1f}×' for x in speedups)}); its process peaks at **{memory:.2f}×** the memory, and the engine "
-                f"and model add **{engine_memory:.2f}×** as much."
-            )
-            print(rows[-2], rows[-1], notes[-1], sep="\n", file=sys.stderr)
+            summaries = {run: _summary(runs[run]) for run in ENGINES}
+            for run, r in summaries.items():
+                rows.append(f"| {name} | {ENGINES[run][0]} | {r['seconds']:.2f} | {tokens / r['seconds']:.0f} | {r['peak_mb']:.0f} | {r['engine_mb']:.0f} |")
+            hf = summaries["transformers"]
+            for run in ("ctranslate2", "ctranslate2-1worker"):
+                speedups = sorted(a["seconds"] / b["seconds"] for a, b in zip(runs["transformers"], runs[run]))
+                ct = summaries[run]
+                notes.append(
+                    f"- {name}, {ENGINES[run][0]}: **{statistics.median(speedups):.1f}×** the tokens/s of transformers fp32 (rounds: "
+                    f"{', '.join(f'{x:.1f}×' for x in speedups)}); its process peaks at **{ct['peak_mb'] / hf['peak_mb']:.2f}×** the "
+                    f"memory, and the engine and model add **{ct['engine_mb'] / hf['engine_mb']:.2f}×** as much."
+                )
+            print(*rows[-3:], *notes[-2:], sep="\n", file=sys.stderr)
         first, second = cache_speed(folder / "opus-mt-ar-en", folder / "home")
         notes.append(f"- Result cache: the same 32 sentences translated again took {second * 1000:.1f} ms instead of {first:.2f} s: **{first / second:.0f}×** faster (opus-mt-ar-en shape, transformers).")
         print(notes[-1], file=sys.stderr)
@@ -200,8 +208,10 @@ def main() -> None:
         f"`python bench/translate_speed.py --rounds {args.rounds} --repeats {args.repeats} --length {args.length}` — architecture-equivalent "
         "random-weight models (the real configs: 6+6 layers, d_model 512 / 1024, vocabularies of 62,834 / 61,109), "
         f"{THREADS} threads, beam {BEAMS}, one batch of {BATCH} Arabic sentences from the seeds, every output forced to "
-        f"{args.length} tokens on both engines (min = max length). {args.rounds} rounds, each a fresh process per engine "
-        f"(who goes first alternates), {args.repeats} timed batches after a warm-up in each: seconds are the median over "
+        f"{args.length} tokens on both engines (min = max length). CTranslate2 as the tool runs it on CPU (two workers, one "
+        f"thread each, each translating part of the batch, in jobs of at most {JOB_SENTENCES} sentences sorted by length; the weights "
+        f"are shared) and as one worker with both threads (the same jobs, one after another). {args.rounds} rounds, each a fresh process per engine "
+        f"(the order rotates), {args.repeats} timed batches after a warm-up in each: seconds are the median over "
         "rounds, the speed-up the median of the rounds' ratios (this shared VM's speed drifts from minute to minute), peak "
         "memory the highest of the rounds, a process's maximum resident set (VmHWM: getrusage's figure, used before, carried "
         "this script's own size into the workers and inflated CTranslate2's); 'added' subtracts what the process held before "

@@ -90,7 +90,8 @@ def main() -> None:
         f"`python bench/translate_throughput.py --docs {args.docs} --length {args.length}` — the first {args.docs} NTREX-128 news "
         "documents through the translation stage (sentence splitting, length-sorted batches, checks, glossary; no cache), "
         f"with an architecture-equivalent random-weight opus-mt-tc-big-ar-en, {THREADS} threads, beam {BEAMS}, every sentence's "
-        f"output forced to {args.length} tokens on both engines, one timed run after a warm-up. Machine: {machine()}.\n\n"
+        f"output forced to {args.length} tokens on both engines (CTranslate2 as the tool runs it: two workers of one thread "
+        f"each), one timed run after a warm-up. Machine: {machine()}.\n\n"
         "| engine | documents | sentences | Arabic words | s | Arabic words/s |\n|---|---:|---:|---:|---:|---:|\n"
         + "\n".join(rows)
         + f"\n\nCTranslate2 int8 translates **{ratio:.1f}×** the Arabic words per second of transformers fp32 here.\n\n"

@@ -22,6 +22,7 @@ class Settings:
     offline: bool = False
     device: str = "auto"  # auto | cpu | cuda
     threads: int = 0  # 0: let the backend decide
+    workers: int = 0  # CTranslate2 on CPU: batches run at once, sharing the threads; 0: 2 when threads allow
     dtype: str = "auto"  # auto (fp32 on CPU, fp16 on GPU) | float32 | float16 | bfloat16
     compute_type: str = "auto"  # CTranslate2: auto (int8 on CPU, int8_float16 on GPU) | int8 | float16 | ...
     batch_tokens: int = 4096  # source tokens per batch
@@ -58,6 +59,8 @@ class Settings:
             from_env["device"] = env["SUMMARIZER_DEVICE"]
         if env.get("SUMMARIZER_THREADS"):
             from_env["threads"] = int(env["SUMMARIZER_THREADS"])
+        if env.get("SUMMARIZER_WORKERS"):
+            from_env["workers"] = int(env["SUMMARIZER_WORKERS"])
         if env.get("SUMMARIZER_DTYPE"):
             from_env["dtype"] = env["SUMMARIZER_DTYPE"]
         if env.get("SUMMARIZER_BATCH_TOKENS"):

@@ -9,13 +9,14 @@ import pytest
 
 from summarizer.backends import load_backend
 from summarizer.backends.base import batches, fit, generate
+from summarizer.backends.ct2 import convert as convert_ct2
 from summarizer.cache import ResultCache, cache_key
 from summarizer.cli import app
 from summarizer.errors import InputTooLongError, ModelMissingError, OfflineError, UsageError
 from summarizer.models import convert, import_model, pull, run_model, statuses
 from summarizer.registry import MANIFESTS, Registry, read_manifest
 from summarizer.settings import Settings
-from tiny_models import write_manifest
+from tiny_models import build_marian, write_manifest
 
 SENTENCES = [
     "قال الكرملين إن بوتين سيزور كوريا الشمالية.",
@@ -113,6 +114,20 @@ def test_ctranslate2_conversion_and_generation(registry):
     # The CTranslate2 path tokenises OPUS-MT models with sentencepiece alone, as MarianTokenizer does.
     assert ct2.tokenizer.pieces(SENTENCES[0], 512) == hf.tokenizer.convert_ids_to_tokens(hf.tokenizer(SENTENCES[0])["input_ids"])
     assert all(ct2.count_tokens(s) == hf.count_tokens(s) for s in SENTENCES)
+
+
+def test_ctranslate2_workers_split_a_batch_and_keep_its_order(tmp_path, tiny_models):
+    model_dir = build_marian(tiny_models["spm"], tmp_path / "marian", init_std=1.0)
+    convert_ct2(model_dir, tmp_path / "ct2", "float32")
+    write_manifest(tmp_path / "home", "sensitive", "translate", "seq2seq", 64, {"num_beams": 1})
+    settings = Settings.resolve(env={}, home=tmp_path / "home", threads=2, device="cpu")
+    backend = load_backend(Registry.load(settings).get("sensitive"), model_dir, settings, tmp_path / "ct2")
+    assert backend.workers == 2 and backend.model.num_translators == 2
+    texts = [SENTENCES[i % 4] + " نعم" * (i % 3) for i in range(11)]  # 11 inputs, lengths out of order: 3 jobs
+    together = generate(backend, texts, {"max_new_tokens": 6})
+    alone = [generate(backend, [t], {"max_new_tokens": 6})[0] for t in texts]
+    assert [g.text for g in together] == [g.text for g in alone]
+    assert len({g.text for g in alone}) > 3  # outputs differ by input, so a mix-up would show
 
 
 def test_ctranslate2_causal_generator(registry):

@@ -26,7 +26,8 @@ def train_sentencepiece(seeds: Path, folder: Path, vocab_size: int = 400) -> Pat
     return folder / "sp.model"
 
 
-def build_marian(sp_model: Path, folder: Path, d_model: int = 32, max_positions: int = 256) -> Path:
+def build_marian(sp_model: Path, folder: Path, d_model: int = 32, max_positions: int = 256, init_std: float = 0.02) -> Path:
+    """A 1-layer Marian; init_std 1.0 makes its (random) outputs depend on the input, as small weights do not."""
     import sentencepiece as spm
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
@@ -43,7 +44,7 @@ def build_marian(sp_model: Path, folder: Path, d_model: int = 32, max_positions:
         vocab_size=size, decoder_vocab_size=size, d_model=d_model, encoder_layers=1, decoder_layers=1,
         encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=2 * d_model, decoder_ffn_dim=2 * d_model,
         max_position_embeddings=max_positions, pad_token_id=size - 1, decoder_start_token_id=size - 1,
-        eos_token_id=vocab["</s>"], forced_eos_token_id=vocab["</s>"],
+        eos_token_id=vocab["</s>"], forced_eos_token_id=vocab["</s>"], init_std=init_std,
     )
     return save_random(MarianMTModel, config, tokenizer, folder)
 

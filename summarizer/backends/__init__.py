@@ -16,7 +16,7 @@ _LOADED: dict[tuple, Backend] = {}
 def load_backend(manifest: Manifest, model_dir: Path, settings: Settings, converted_dir: Path | None = None) -> Backend:
     """Load a model once per process: CTranslate2 when a conversion is present (and allowed), else transformers."""
     use_ct2 = settings.use_ctranslate2 and converted_dir is not None and (converted_dir / "model.bin").exists()
-    key = (manifest.name, str(model_dir), use_ct2, settings.device, settings.dtype, settings.compute_type, settings.threads)
+    key = (manifest.name, str(model_dir), use_ct2, settings.device, settings.dtype, settings.compute_type, settings.threads, settings.workers)
     if key not in _LOADED:
         if use_ct2:
             from summarizer.backends.ct2 import load as load_ct2
