@@ -140,7 +140,9 @@ class CT2Backend(Backend):
         options = {"max_batch_size": per_job, "beam_size": beams, "no_repeat_ngram_size": int(params.get("no_repeat_ngram_size", 0)),
                    "length_penalty": float(params.get("length_penalty", 1.0)), "repetition_penalty": float(params.get("repetition_penalty", 1.0))}
         if self.kind == "seq2seq":
-            results = self.model.translate_batch(tokens, max_decoding_length=max_new, min_decoding_length=int(params.get("min_new_tokens", 0)), **options)
+            # Inputs already fit the manifest's limit (generate splits them); CTranslate2's own cut at 1,024 stays off.
+            results = self.model.translate_batch(tokens, max_input_length=0, max_decoding_length=max_new,
+                                                 min_decoding_length=int(params.get("min_new_tokens", 0)), **options)
             outputs = [r.hypotheses[0] for r in results]
         else:
             results = self.model.generate_batch(tokens, max_length=max_new, include_prompt_in_result=False, **options)
