@@ -52,7 +52,7 @@ def load(manifest: Manifest, model_dir: Path, converted_dir: Path, settings: Set
         from transformers import AutoTokenizer
 
         tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True, trust_remote_code=False)
-    return CT2Backend(manifest, tokenizer, model, workers)
+    return CT2Backend(manifest, tokenizer, model)
 
 
 class MarianPieces:
@@ -103,12 +103,12 @@ class CT2Backend(Backend):
 
     engine = "ctranslate2"
 
-    def __init__(self, manifest: Manifest, tokenizer, model, workers: int = 1):
+    def __init__(self, manifest: Manifest, tokenizer, model):
         self.kind = manifest.backend
         self.max_input_tokens = manifest.max_input_tokens
         self.tokenizer = tokenizer
         self.model = model
-        self.workers = workers
+        self.workers = model.num_translators if self.kind == "seq2seq" else model.num_generators
 
     def count_tokens(self, text: str) -> int:
         if isinstance(self.tokenizer, MarianPieces):
