@@ -1,15 +1,16 @@
 """Translation speed: transformers fp32 vs CTranslate2 int8, side by side, and the result cache.
 
 Architecture-equivalent random-weight models (the configs of opus-mt-ar-en and opus-mt-tc-big-ar-en,
-untrained weights; the real weights cannot be downloaded here), a sentencepiece vocabulary trained on
-the seeds, 2 threads, beam 4, batches of 32 Arabic sentences from the seeds, every output forced to the
+untrained weights; the real weights cannot be downloaded here), a 16,000-piece sentencepiece vocabulary
+trained on the seeds and the shared evaluation articles (so inputs are about as long as the real tokenizers'
+would make them; 1,000 pieces from the seeds alone when ../shared/eval is absent), 2 threads, beam 4, batches of 32 Arabic sentences from the seeds, every output forced to the
 same length on both engines. CTranslate2 runs as the tool runs it (two workers of one thread, each
 translating part of the batch) and, for comparison, as one worker of two threads. Each engine runs in
 its own process so its peak memory is its own. This machine's speed drifts from minute to minute (a
 shared VM), so the engines take turns: several rounds, each a fresh process per engine, the order
 rotating; the ratio reported is the median of the rounds' ratios.
 
-Run: python bench/translate_speed.py [--rounds 3] [--repeats 2] [--length 48]
+Run: python bench/translate_speed.py [--rounds 5] [--repeats 2] [--length 48]
 Writes results/benchmarks.md (section "translate-speed").
 """
 
@@ -26,6 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval"
 sys.path.insert(0, str(ROOT / "tests"))
 
 # From the models' config.json on the Hub (model type marian, 6+6 layers, shared embeddings).
@@ -42,6 +44,11 @@ ENGINES = {
     "ctranslate2": ("CTranslate2 int8, 2 workers × 1 thread", "ctranslate2", 0),
     "ctranslate2-1worker": ("CTranslate2 int8, 1 worker × 2 threads", "ctranslate2", 1),
 }
+# Arabic news to train the bench's tokenizer on (read in place, never copied). Input length drives the encoder's
+# share of the work, so it should be near the real models': their Arabic sentencepiece vocabularies have 32k pieces,
+# and the seeds alone are too little text for more than 1,000 (2.1 pieces a word on the batch, against 1.5 here).
+TOKENIZER_TEXTS = ("stories/articles.jsonl", "stories/more_articles_2018-05-14_15.jsonl", "summaries/bbc_arabic_dev150.jsonl")
+TOKENIZER_PIECES = 16000
 
 
 def seed_sentences(n: int) -> list[str]:
@@ -53,6 +60,27 @@ def seed_sentences(n: int) -> list[str]:
 
     sentences = [s for a in load_articles([str(ROOT / "seeds")], Settings.resolve(env={})) if isinstance(a, Article) for s in split_sentences(a.text)]
     return [sentences[i % len(sentences)] for i in range(n)]
+
+
+def tokenizer(folder: Path) -> tuple[Path, str]:
+    """The bench's sentencepiece model and a phrase saying what it was trained on."""
+    from tiny_models import train_sentencepiece
+
+    files = [EVAL / name for name in TOKENIZER_TEXTS]
+    if not all(f.exists() for f in files):
+        print(f"note: {EVAL} not found; tokenizing with 1,000 pieces trained on the seeds (inputs will be longer than real)", file=sys.stderr)
+        return train_sentencepiece(ROOT / "seeds", folder, vocab_size=1000), "a 1,000-piece sentencepiece model trained on the seeds (the shared evaluation articles were absent)"
+    texts = [json.loads(line)["text"] for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    model = train_sentencepiece(ROOT / "seeds", folder, vocab_size=TOKENIZER_PIECES, texts=texts)
+    return model, f"a {TOKENIZER_PIECES:,}-piece sentencepiece model trained on the seeds and the {len(texts)} Arabic articles of `../shared/eval/` (stories, summaries)"
+
+
+def pieces_per_word(sp_model: Path, sentences: list[str]) -> float:
+    """Sentencepiece pieces per whitespace word over the sentences."""
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_file=str(sp_model))
+    return sum(len(sp.encode(s)) for s in sentences) / sum(len(s.split()) for s in sentences)
 
 
 def build(name: str, folder: Path, sp_model: Path) -> Path:
@@ -159,7 +187,7 @@ def cache_speed(model_dir: Path, home: Path) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=3, help="turns of both engines, each in fresh processes")
+    parser.add_argument("--rounds", type=int, default=5, help="turns of both engines, each in fresh processes")
     parser.add_argument("--repeats", type=int, default=2, help="timed batches per engine per round (after a warm-up)")
     parser.add_argument("--length", type=int, default=48, help="target tokens per sentence, forced on both engines")
     parser.add_argument("--worker", nargs=3, metavar=("ENGINE", "MODEL", "CONVERTED"), help=argparse.SUPPRESS)
@@ -170,14 +198,14 @@ def main() -> None:
         return
 
     from report import machine, write_section
-    from tiny_models import train_sentencepiece
 
     from summarizer.backends.ct2 import JOB_SENTENCES, convert
 
     rows, notes, verdicts = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        sp_model = train_sentencepiece(ROOT / "seeds", folder, vocab_size=1000)
+        sp_model, trained_on = tokenizer(folder)
+        per_word = pieces_per_word(sp_model, seed_sentences(BATCH))
         for name in CONFIGS:
             model_dir = build(name, folder, sp_model)
             converted = folder / f"{name}-ct2-int8"
@@ -223,9 +251,10 @@ def main() -> None:
         "rounds, the speed-up the median of the rounds' ratios (this shared VM's speed drifts from minute to minute), peak "
         "memory the highest of the rounds, a process's maximum resident set (VmHWM: getrusage's figure, used before, carried "
         "this script's own size into the workers and inflated CTranslate2's); 'added' subtracts what the process held before "
-        "loading the engine (Python and the tool's modules, the same for both). Input tokens come "
-        "from a 1,000-piece sentencepiece model trained on the seeds, not the real 61k vocabulary, so inputs are somewhat "
-        f"longer than the real tokenizer's would be. Machine: {machine()}.\n\n"
+        "loading the engine (Python and the tool's modules, the same for both). Inputs are tokenized by "
+        f"{trained_on}: {per_word:.2f} pieces per Arabic word on this batch. The real models' own tokenizers (32k Arabic "
+        "pieces, trained on far more text) cannot be downloaded here; they likely cut words no finer than this. Shorter "
+        f"inputs shrink the encoder's share of the work, where int8 gains most. Machine: {machine()}.\n\n"
         "| model shape | engine | s / batch | target tokens/s | process peak MB | added by engine + model, MB |\n|---|---|---:|---:|---:|---:|\n"
         + "\n".join(rows) + "\n\n" + "\n".join(notes) + "\n\nGoal: CTranslate2 int8 at least 4× the tokens/s of transformers "
         "fp32 with at most half its memory; second run from the cache at least 20× faster. For the tool's layout: "

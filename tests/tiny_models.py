@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 CHAT_TEMPLATE = (
@@ -13,11 +14,12 @@ CHAT_TEMPLATE = (
 )
 
 
-def train_sentencepiece(seeds: Path, folder: Path, vocab_size: int = 400) -> Path:
+def train_sentencepiece(seeds: Path, folder: Path, vocab_size: int = 400, texts: Sequence[str] = ()) -> Path:
+    """A unigram sentencepiece model trained on the seeds (and texts, when given) in folder."""
     import sentencepiece as spm
 
     corpus = folder / "corpus.txt"
-    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt")))
+    text = "\n".join([*(p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))), *texts])
     corpus.write_text(text + "\nThe president said the visit was important.\n", encoding="utf-8")
     spm.SentencePieceTrainer.train(
         input=str(corpus), model_prefix=str(folder / "sp"), vocab_size=vocab_size, model_type="unigram",
