@@ -3,8 +3,8 @@
 Architecture-equivalent random-weight models (the configs of opus-mt-ar-en and opus-mt-tc-big-ar-en,
 untrained weights; the real weights cannot be downloaded here), a 16,000-piece sentencepiece vocabulary
 trained on the seeds and the shared evaluation articles (so inputs are about as long as the real tokenizers'
-would make them; 1,000 pieces from the seeds alone when ../shared/eval is absent), 2 threads, beam 4, batches of 32 Arabic sentences from the seeds, every output forced to the
-same length on both engines. CTranslate2 runs as the tool runs it (two workers of one thread, each
+would make them; 1,000 pieces from the seeds alone when ../shared/eval is absent), 2 threads, beam 4,
+batches of 32 Arabic sentences from the seeds, every output forced to the same length on both engines. CTranslate2 runs as the tool runs it (two workers of one thread, each
 translating part of the batch) and, for comparison, as one worker of two threads. Each engine runs in
 its own process so its peak memory is its own. This machine's speed drifts from minute to minute (a
 shared VM), so the engines take turns: several rounds, each a fresh process per engine, the order
@@ -84,7 +84,7 @@ def pieces_per_word(sp_model: Path, sentences: list[str]) -> float:
 
 
 def build(name: str, folder: Path, sp_model: Path) -> Path:
-    """A random-weight Marian with the named model's architecture, tokenised by the seeds' vocabulary."""
+    """A random-weight Marian with the named model's architecture, tokenised by sp_model (see tokenizer())."""
     from tiny_models import build_marian, save_random
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
