@@ -15,11 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from report import machine, write_section
-from translate_speed import THREADS, build
+from report import EVAL, ROOT, machine, write_section
+from translate_speed import THREADS, build, tokenizer
 
-ROOT = Path(__file__).resolve().parent.parent
-DAY = ROOT.parent / "shared" / "eval" / "stories" / "articles.jsonl"
+DAY = EVAL / "stories" / "articles.jsonl"
 TOKENS = 32
 
 
@@ -27,7 +26,6 @@ def main() -> None:
     if not DAY.exists():
         print(f"skipped: {DAY} not found (the shared evaluation data)", file=sys.stderr)
         return
-    from tiny_models import train_sentencepiece
     from typer.testing import CliRunner
 
     from summarizer.cli import app
@@ -37,7 +35,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        model_dir = build("opus-mt-tc-big-ar-en", folder, train_sentencepiece(ROOT / "seeds", folder, vocab_size=1000))
+        sp_model, trained_on = tokenizer(folder)
+        model_dir = build("opus-mt-tc-big-ar-en", folder, sp_model)
         home = folder / "home"
         (home / "manifests").mkdir(parents=True)
         (home / "manifests" / "random-tc-big.toml").write_text(
@@ -65,7 +64,7 @@ def main() -> None:
         "`python bench/brief_speed.py` — the 141 articles of `../shared/eval/stories/articles.jsonl` (5 outlets): ingest, "
         "grouping, extractive summaries, and translation of every headline and summary sentence by an architecture-"
         f"equivalent random-weight opus-mt-tc-big-ar-en on CTranslate2 int8 ({THREADS} threads, beam 4, every sentence "
-        f"forced to {TOKENS} tokens), Markdown and JSON written. {stories} multi-article stories in the briefing. "
+        f"forced to {TOKENS} tokens; inputs tokenized by {trained_on}), Markdown and JSON written. {stories} multi-article stories in the briefing. "
         f"Machine: {machine()}.\n\n| run | seconds |\n|---|---:|\n" + "\n".join(rows)
         + f"\n\nThe warm run is {cold / warm:.0f}× faster: every translation comes from the cache.\n",
     )

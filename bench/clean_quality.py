@@ -12,15 +12,13 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from pathlib import Path
 
-from report import write_section
+from report import EVAL, write_section
 
 from summarizer.pipeline import load_articles
 from summarizer.records import Article
 from summarizer.settings import Settings
 
-EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 FILES = ["stories/articles.jsonl", "stories/more_articles_2018-05-14_15.jsonl", "summaries/bbc_arabic_dev150.jsonl"]
 
 

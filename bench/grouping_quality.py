@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from report import machine, write_section
+from report import EVAL, machine, write_section
 from scipy.cluster.hierarchy import fcluster, linkage
 
 from summarizer.arabic import light_stem, normalize
@@ -27,7 +27,6 @@ from summarizer.records import Article
 from summarizer.settings import Settings
 from summarizer.vectors import text_vector, to_matrix
 
-EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 THRESHOLDS = np.round(np.arange(0.04, 0.96, 0.01), 2)
 
 

@@ -13,16 +13,15 @@ import random
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
-from report import machine, write_section
+from report import EVAL, machine, write_section
 
 from summarizer.grouping import build_stories, cluster, node_for
 from summarizer.pipeline import load_articles
 from summarizer.records import Article
 from summarizer.settings import Settings
 
-EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "stories"
+STORIES = EVAL / "stories"
 
 
 def synthetic(base: list[Article], n: int, seed: int = 7) -> list[Article]:
@@ -46,11 +45,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--threshold", type=float, default=Settings().group_threshold)
     args = parser.parse_args()
-    if not EVAL.exists():
-        print(f"skipped: {EVAL} not found (the shared evaluation data)", file=sys.stderr)
+    if not STORIES.exists():
+        print(f"skipped: {STORIES} not found (the shared evaluation data)", file=sys.stderr)
         return
     settings = Settings.resolve(env={})
-    base = [a for a in load_articles([str(EVAL / "articles.jsonl"), str(EVAL / "more_articles_2018-05-14_15.jsonl")], settings) if isinstance(a, Article)]
+    base = [a for a in load_articles([str(STORIES / "articles.jsonl"), str(STORIES / "more_articles_2018-05-14_15.jsonl")], settings) if isinstance(a, Article)]
     rows, seconds = [], {}
     for n in args.sizes:
         articles = synthetic(base, n)

@@ -8,7 +8,10 @@ import re
 import tempfile
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent.parent / "results" / "benchmarks.md"
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "results" / "benchmarks.md"
+# The shared evaluation data, read in place (never copied into the repo).
+EVAL = ROOT.parent / "shared" / "eval"
 HEADER = "# Benchmarks\n\nEvery figure below was measured by the command named in its section; rerun it to refresh.\n"
 
 

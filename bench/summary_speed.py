@@ -18,11 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from report import machine, write_section
+from report import EVAL, ROOT, machine, write_section
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-STORIES = ROOT.parent / "shared" / "eval" / "stories"
+STORIES = EVAL / "stories"
 OUTPUT_TOKENS = 84
 MT5_SMALL = dict(vocab_size=250112, d_model=512, d_ff=1024, num_layers=8, num_decoder_layers=8, num_heads=6, d_kv=64,
                  feed_forward_proj="gated-gelu", tie_word_embeddings=False, decoder_start_token_id=0, pad_token_id=0, eos_token_id=1)

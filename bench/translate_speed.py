@@ -4,13 +4,15 @@ Architecture-equivalent random-weight models (the configs of opus-mt-ar-en and o
 untrained weights; the real weights cannot be downloaded here), a 16,000-piece sentencepiece vocabulary
 trained on the seeds and the shared evaluation articles (so inputs are about as long as the real tokenizers'
 would make them; 1,000 pieces from the seeds alone when ../shared/eval is absent), 2 threads, beam 4,
-batches of 32 Arabic sentences from the seeds, every output forced to the same length on both engines. CTranslate2 runs as the tool runs it (two workers of one thread, each
-translating part of the batch) and, for comparison, as one worker of two threads. Each engine runs in
-its own process so its peak memory is its own. This machine's speed drifts from minute to minute (a
-shared VM), so the engines take turns: several rounds, each a fresh process per engine, the order
-rotating; the ratio reported is the median of the rounds' ratios.
+batches of 32 Arabic sentences from the seeds, every output forced to the same length on both engines.
+CTranslate2 runs as the tool runs it (two workers of one thread, each translating part of the batch) and,
+for comparison, as one worker of two threads. Each engine lives in its own process (so its peak memory is
+its own), loaded and warmed up once. This machine's speed drifts from minute to minute (a shared VM: the
+host steals CPU in bursts), so the engines take turns a batch at a time, the order rotating each round;
+a round's batches run seconds apart, and the speed-up reported is the median of the rounds' ratios.
+The host's steal during each batch (/proc/stat) is logged beside it.
 
-Run: python bench/translate_speed.py [--rounds 5] [--repeats 2] [--length 48]
+Run: python bench/translate_speed.py [--rounds 10] [--length 48]
 Writes results/benchmarks.md (section "translate-speed").
 """
 
@@ -26,8 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-EVAL = ROOT.parent / "shared" / "eval"
+from report import EVAL, ROOT, machine, write_section
+
 sys.path.insert(0, str(ROOT / "tests"))
 
 # From the models' config.json on the Hub (model type marian, 6+6 layers, shared embeddings).
@@ -110,8 +112,12 @@ def build(name: str, folder: Path, sp_model: Path) -> Path:
     return save_random(MarianMTModel, config, tokenizer, model_dir)
 
 
-def worker(run: str, model_dir: Path, converted: Path, length: int, repeats: int) -> dict:
-    """Time one engine run (in this process): median seconds per batch and peak memory."""
+def serve(run: str, model_dir: Path, converted: Path, length: int) -> None:
+    """Worker process for one engine: load it, warm up, then time one batch for each "run" line on stdin.
+
+    Answers one JSON line per request: {"ready"} once loaded, {"seconds", "steal"} per batch, and
+    {"peak_mb", "engine_mb"} on any other line, then exits.
+    """
     from summarizer.backends import generate, load_backend
     from summarizer.registry import Manifest
     from summarizer.settings import Settings
@@ -129,13 +135,43 @@ def worker(run: str, model_dir: Path, converted: Path, length: int, repeats: int
         assert backend.workers == thread_split("cpu", THREADS, workers)[0]
     params = {"num_beams": BEAMS, "min_new_tokens": length, "max_new_tokens": length}
     generate(backend, sentences, params, batch_tokens=10**9)  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        if line.strip() != "run":
+            break
+        cpu_before, start = _cpu_jiffies(), time.perf_counter()
         generate(backend, sentences, params, batch_tokens=10**9)
-        times.append(time.perf_counter() - start)
+        seconds, cpu_after = time.perf_counter() - start, _cpu_jiffies()
+        steal = (cpu_after[7] - cpu_before[7]) / max(1, sum(cpu_after) - sum(cpu_before)) if cpu_before else None
+        print(json.dumps({"seconds": seconds, "steal": steal}), flush=True)
     peak_mb = _peak_mb()
-    return {"seconds": statistics.median(times), "peak_mb": peak_mb, "engine_mb": peak_mb - before_mb}
+    print(json.dumps({"peak_mb": peak_mb, "engine_mb": peak_mb - before_mb}), flush=True)
+
+
+class Engine:
+    """One engine's worker process, driven a batch at a time."""
+
+    def __init__(self, run: str, model_dir: Path, converted: Path, length: int):
+        command = [sys.executable, __file__, "--worker", run, str(model_dir), str(converted), "--length", str(length)]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.ask(None)  # wait until loaded and warm, so no two engines load at once
+
+    def ask(self, request: str | None) -> dict:
+        """Send a request line (None: just read) and return the worker's JSON answer."""
+        if request is not None:
+            self.process.stdin.write(request + "\n")
+            self.process.stdin.flush()
+        for line in self.process.stdout:
+            if line.startswith("{"):
+                return json.loads(line)
+        raise RuntimeError(f"bench worker exited with {self.process.wait()}")
+
+    def close(self) -> dict:
+        """Stop the worker; its peak memory."""
+        answer = self.ask("quit")
+        self.process.stdin.close()
+        self.process.wait()
+        return answer
 
 
 def _peak_mb() -> float:
@@ -157,13 +193,13 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def _summary(runs: list[dict]) -> dict:
-    """One engine over the rounds: median seconds per batch; the highest peak memory seen."""
-    return {
-        "seconds": statistics.median(r["seconds"] for r in runs),
-        "peak_mb": max(r["peak_mb"] for r in runs),
-        "engine_mb": max(r["engine_mb"] for r in runs),
-    }
+def _cpu_jiffies() -> list[int]:
+    """The machine's CPU time so far by kind (/proc/stat: user … steal …); empty where there is no /proc."""
+    try:
+        with open("/proc/stat") as stat:
+            return [int(x) for x in stat.readline().split()[1:]]
+    except OSError:
+        return []
 
 
 def cache_speed(model_dir: Path, home: Path) -> tuple[float, float]:
@@ -187,17 +223,14 @@ def cache_speed(model_dir: Path, home: Path) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5, help="turns of both engines, each in fresh processes")
-    parser.add_argument("--repeats", type=int, default=2, help="timed batches per engine per round (after a warm-up)")
+    parser.add_argument("--rounds", type=int, default=10, help="timed batches per engine, the engines taking turns")
     parser.add_argument("--length", type=int, default=48, help="target tokens per sentence, forced on both engines")
     parser.add_argument("--worker", nargs=3, metavar=("ENGINE", "MODEL", "CONVERTED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         engine, model_dir, converted = args.worker
-        print(json.dumps(worker(engine, Path(model_dir), Path(converted), args.length, args.repeats)))
+        serve(engine, Path(model_dir), Path(converted), args.length)
         return
-
-    from report import machine, write_section
 
     from summarizer.backends.ct2 import JOB_SENTENCES, convert
 
@@ -210,29 +243,33 @@ def main() -> None:
             model_dir = build(name, folder, sp_model)
             converted = folder / f"{name}-ct2-int8"
             convert(model_dir, converted, "int8")
-            runs: dict[str, list[dict]] = {run: [] for run in ENGINES}
+            engines = {run: Engine(run, model_dir, converted, args.length) for run in ENGINES}
+            batches: dict[str, list[dict]] = {run: [] for run in ENGINES}
             for turn in range(args.rounds):
-                order = list(ENGINES)[turn % len(ENGINES):] + list(ENGINES)[: turn % len(ENGINES)]
-                for run in order:
-                    command = [sys.executable, __file__, "--worker", run, str(model_dir), str(converted), "--repeats", str(args.repeats), "--length", str(args.length)]
-                    runs[run].append(json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]))
+                for run in list(ENGINES)[turn % len(ENGINES):] + list(ENGINES)[: turn % len(ENGINES)]:
+                    batches[run].append(engines[run].ask("run"))
+            memory = {run: engine.close() for run, engine in engines.items()}
             tokens = BATCH * args.length
-            summaries = {run: _summary(runs[run]) for run in ENGINES}
-            for run, r in summaries.items():
-                rows.append(f"| {name} | {ENGINES[run][0]} | {r['seconds']:.2f} | {tokens / r['seconds']:.0f} | {r['peak_mb']:.0f} | {r['engine_mb']:.0f} |")
-            hf = summaries["transformers"]
+            seconds = {run: statistics.median(b["seconds"] for b in batches[run]) for run in ENGINES}
+            for run in ENGINES:
+                steal = [b["steal"] for b in batches[run] if b["steal"] is not None]
+                rows.append(
+                    f"| {name} | {ENGINES[run][0]} | {seconds[run]:.2f} | {tokens / seconds[run]:.0f} | "
+                    f"{memory[run]['peak_mb']:.0f} | {memory[run]['engine_mb']:.0f} | {f'{statistics.median(steal):.1%}' if steal else 'n/a'} |"
+                )
+            hf = memory["transformers"]
             for run in ("ctranslate2", "ctranslate2-1worker"):
-                speedups = sorted(a["seconds"] / b["seconds"] for a, b in zip(runs["transformers"], runs[run]))
-                ct = summaries[run]
-                speedup, memory = statistics.median(speedups), ct["peak_mb"] / hf["peak_mb"]
+                # Each round's two batches ran seconds apart, so their ratio cancels most of the machine's drift.
+                speedups = sorted(a["seconds"] / b["seconds"] for a, b in zip(batches["transformers"], batches[run]))
+                speedup, ratio = statistics.median(speedups), memory[run]["peak_mb"] / hf["peak_mb"]
                 notes.append(
-                    f"- {name}, {ENGINES[run][0]}: **{speedup:.1f}×** the tokens/s of transformers fp32 (rounds: "
-                    f"{', '.join(f'{x:.1f}×' for x in speedups)}); its process peaks at **{memory:.2f}×** the "
-                    f"memory, and the engine and model add **{ct['engine_mb'] / hf['engine_mb']:.2f}×** as much."
+                    f"- {name}, {ENGINES[run][0]}: **{speedup:.1f}×** the tokens/s of transformers fp32 (rounds, sorted: "
+                    f"{', '.join(f'{x:.1f}' for x in speedups)}); its process peaks at **{ratio:.2f}×** the "
+                    f"memory, and the engine and model add **{memory[run]['engine_mb'] / hf['engine_mb']:.2f}×** as much."
                 )
                 if run == "ctranslate2":  # the goal is judged on the tool's own layout
-                    met = speedup >= 4 and memory <= 0.5
-                    verdicts.append(f"{name} {'met' if met else 'missed'} ({speedup:.1f}×, {memory:.2f}× the memory)")
+                    met = speedup >= 4 and ratio <= 0.5
+                    verdicts.append(f"{name} {'met' if met else 'missed'} ({speedup:.1f}×, {ratio:.2f}× the memory)")
             print(*rows[-3:], *notes[-2:], sep="\n", file=sys.stderr)
         first, second = cache_speed(folder / "opus-mt-ar-en", folder / "home")
         notes.append(f"- Result cache: the same 32 sentences translated again took {second * 1000:.1f} ms instead of {first:.2f} s: **{first / second:.0f}×** faster (opus-mt-ar-en shape, transformers).")
@@ -241,21 +278,23 @@ def main() -> None:
     write_section(
         "translate-speed",
         "## Translation speed: transformers vs CTranslate2, and the cache\n\n"
-        f"`python bench/translate_speed.py --rounds {args.rounds} --repeats {args.repeats} --length {args.length}` — architecture-equivalent "
+        f"`python bench/translate_speed.py --rounds {args.rounds} --length {args.length}` — architecture-equivalent "
         "random-weight models (the real configs: 6+6 layers, d_model 512 / 1024, vocabularies of 62,834 / 61,109), "
         f"{THREADS} threads, beam {BEAMS}, one batch of {BATCH} Arabic sentences from the seeds, every output forced to "
         f"{args.length} tokens on both engines (min = max length). CTranslate2 as the tool runs it on CPU (two workers, one "
         f"thread each, each translating part of the batch, in jobs of at most {JOB_SENTENCES} sentences sorted by length; the weights "
-        f"are shared) and as one worker with both threads (the same jobs, one after another). {args.rounds} rounds, each a fresh process per engine "
-        f"(the order rotates), {args.repeats} timed batches after a warm-up in each: seconds are the median over "
-        "rounds, the speed-up the median of the rounds' ratios (this shared VM's speed drifts from minute to minute), peak "
-        "memory the highest of the rounds, a process's maximum resident set (VmHWM: getrusage's figure, used before, carried "
-        "this script's own size into the workers and inflated CTranslate2's); 'added' subtracts what the process held before "
+        "are shared) and as one worker with both threads (the same jobs, one after another). Each engine runs in its own "
+        f"process, loaded and warmed up once; then {args.rounds} rounds of one batch per engine, the order rotating, so a round's "
+        "batches run seconds apart. Seconds are the median over rounds; the speed-up is the median of the rounds' ratios "
+        "(this shared VM's speed drifts from minute to minute, and pairing cancels most of it); 'steal' is the share of the "
+        "machine's CPU time the host took during that engine's batches (median over rounds). Peak memory is a process's "
+        "maximum resident set over its whole life (VmHWM: getrusage's figure would carry this script's own size into the "
+        "workers); 'added' subtracts what the process held before "
         "loading the engine (Python and the tool's modules, the same for both). Inputs are tokenized by "
         f"{trained_on}: {per_word:.2f} pieces per Arabic word on this batch. The real models' own tokenizers (32k Arabic "
         "pieces, trained on far more text) cannot be downloaded here; they likely cut words no finer than this. Shorter "
         f"inputs shrink the encoder's share of the work, where int8 gains most. Machine: {machine()}.\n\n"
-        "| model shape | engine | s / batch | target tokens/s | process peak MB | added by engine + model, MB |\n|---|---|---:|---:|---:|---:|\n"
+        "| model shape | engine | s / batch | target tokens/s | process peak MB | added by engine + model, MB | steal |\n|---|---|---:|---:|---:|---:|---:|\n"
         + "\n".join(rows) + "\n\n" + "\n".join(notes) + "\n\nGoal: CTranslate2 int8 at least 4× the tokens/s of transformers "
         "fp32 with at most half its memory; second run from the cache at least 20× faster. For the tool's layout: "
         + "; ".join(verdicts) + ".\n",

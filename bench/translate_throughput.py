@@ -19,11 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from report import machine, write_section
-from translate_speed import BEAMS, THREADS, build
+from report import EVAL, ROOT, machine, write_section
+from translate_speed import BEAMS, THREADS, build, tokenizer
 
-ROOT = Path(__file__).resolve().parent.parent
-EVAL = ROOT.parent / "shared" / "eval" / "translation"
+TRANSLATION = EVAL / "translation"
 
 
 def main() -> None:
@@ -31,10 +30,9 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=4, help="NTREX documents to translate")
     parser.add_argument("--length", type=int, default=32, help="target tokens per sentence, forced on both engines")
     args = parser.parse_args()
-    if not EVAL.exists():
-        print(f"skipped: {EVAL} not found (the shared evaluation data)", file=sys.stderr)
+    if not TRANSLATION.exists():
+        print(f"skipped: {TRANSLATION} not found (the shared evaluation data)", file=sys.stderr)
         return
-    from tiny_models import train_sentencepiece
     from typer.testing import CliRunner
 
     from summarizer.arabic import split_sentences
@@ -45,14 +43,14 @@ def main() -> None:
     from summarizer.settings import Settings
     from summarizer.translate import translate_articles
 
-    docs = [json.loads(line) for line in (EVAL / "ntrex128" / "ntrex128_ar_en_docs.jsonl").read_text(encoding="utf-8").splitlines()][: args.docs]
+    docs = [json.loads(line) for line in (TRANSLATION / "ntrex128" / "ntrex128_ar_en_docs.jsonl").read_text(encoding="utf-8").splitlines()][: args.docs]
     articles = [Article(d["doc_id"], None, None, None, None, "ar", "\n\n".join(d["ar"]), Source("ntrex")) for d in docs]
     words = sum(len(a.text.split()) for a in articles)
     sentences = sum(len(split_sentences(p)) for a in articles for p in a.paragraphs)
     rows, speeds = [], {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        sp_model = train_sentencepiece(ROOT / "seeds", folder, vocab_size=1000)
+        sp_model, trained_on = tokenizer(folder)
         model_dir = build("opus-mt-tc-big-ar-en", folder, sp_model)
         for engine, use_ct2 in (("transformers fp32", False), ("CTranslate2 int8", True)):
             registry = Registry.load(Settings.resolve(env={}, home=folder / "home", threads=THREADS, device="cpu", use_ctranslate2=use_ct2))
@@ -76,7 +74,7 @@ def main() -> None:
         tiny = build_marian(sp_model, folder / "tiny")
         runner = CliRunner()
         runner.invoke(app, ["models", "import", "tiny-marian", str(tiny)], env={"SUMMARIZER_HOME": str(home)})
-        flores = EVAL / "flores200_devtest"
+        flores = TRANSLATION / "flores200_devtest"
         start = time.perf_counter()
         result = runner.invoke(app, ["eval", "translation", "--src", str(flores / "arb_Arab.devtest"), "--ref", str(flores / "eng_Latn.devtest"), "--translator", "tiny-marian"],
                                env={"SUMMARIZER_HOME": str(home)})
@@ -91,7 +89,7 @@ def main() -> None:
         "documents through the translation stage (sentence splitting, length-sorted batches, checks, glossary; no cache), "
         f"with an architecture-equivalent random-weight opus-mt-tc-big-ar-en, {THREADS} threads, beam {BEAMS}, every sentence's "
         f"output forced to {args.length} tokens on both engines (CTranslate2 as the tool runs it: two workers of one thread "
-        f"each), one timed run after a warm-up. Machine: {machine()}.\n\n"
+        f"each), one timed run after a warm-up. Inputs are tokenized by {trained_on}. Machine: {machine()}.\n\n"
         "| engine | documents | sentences | Arabic words | s | Arabic words/s |\n|---|---:|---:|---:|---:|---:|\n"
         + "\n".join(rows)
         + f"\n\nCTranslate2 int8 translates **{ratio:.1f}×** the Arabic words per second of transformers fp32 here.\n\n"
