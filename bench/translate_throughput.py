@@ -36,8 +36,8 @@ def main() -> None:
     from typer.testing import CliRunner
 
     from summarizer.arabic import split_sentences
-    from summarizer.backends.ct2 import convert
     from summarizer.cli import app
+    from summarizer.models import convert
     from summarizer.records import Article, Source
     from summarizer.registry import Registry
     from summarizer.settings import Settings
@@ -56,7 +56,7 @@ def main() -> None:
             registry = Registry.load(Settings.resolve(env={}, home=folder / "home", threads=THREADS, device="cpu", use_ctranslate2=use_ct2))
             manifest = registry.resolve(str(model_dir), "translate")
             if use_ct2:
-                convert(model_dir, registry.converted_dir(manifest), "int8")
+                convert(registry, manifest, "int8")
             params = {"num_beams": BEAMS, "min_new_tokens": args.length, "max_new_tokens": args.length}
             translate_articles(articles[:1], registry, manifest, None, params)  # load and warm up
             start = time.perf_counter()

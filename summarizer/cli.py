@@ -23,7 +23,7 @@ from summarizer.grouping import by_coverage
 from summarizer.models import convert, import_model, pull, statuses, verify
 from summarizer.pipeline import group_stories, load_articles
 from summarizer.records import Article, Problem, Story
-from summarizer.registry import Registry
+from summarizer.registry import Manifest, Registry
 from summarizer.render import (
     briefing_dict,
     briefing_markdown,
@@ -415,30 +415,33 @@ def models_list() -> None:
         m = row.manifest
         size = f"{row.size_mb:,.0f} MB" if row.size_mb else "?"
         source = f"{m.hf_id}@{m.revision[:12]}" if m.hf_id else str(m.local_dir)
-        table.add_row(m.name + (" (default)" if m.default else ""), m.task, m.licence, size, _yes(row.installed), _yes(row.converted), source)
+        table.add_row(m.name + (" (default)" if m.default else ""), m.task, m.licence, size, _yes(row.installed), row.converted, source)
     out().print(table)
 
 
 @models_app.command("pull")
 @handles_errors
-def models_pull(name: Annotated[str, typer.Argument(help="A model name from `summarizer models list`.")]) -> None:
+def models_pull(name: Annotated[str, typer.Argument(help="A model name from `summarizer models list`, or a Hugging Face id.")]) -> None:
     """Download a model's pinned revision into the model store (the only command that uses the network)."""
     registry = Registry.load(settings_from())
-    manifest = registry.get(name)
+    manifest = registry.resolve(name, "translate")
     if not registry.settings.offline:
         err.print(f"summarizer: downloading {manifest.hf_id}@{manifest.revision} (about {manifest.size_mb or '?'} MB)", markup=False)
     print(pull(registry, manifest))
+    _say_if_stale(registry, manifest)
 
 
 @models_app.command("import")
 @handles_errors
 def models_import(
-    name: Annotated[str, typer.Argument(help="The model name to register it under.")],
+    name: Annotated[str, typer.Argument(help="The model name (or Hugging Face id) to register it under.")],
     folder: Annotated[Path, typer.Argument(help="A model folder copied from elsewhere (config.json, *.safetensors, tokenizer).")],
 ) -> None:
     """Register a model folder copied from elsewhere: the offline way to install a model."""
     registry = Registry.load(settings_from())
-    print(import_model(registry, registry.get(name), folder))
+    manifest = registry.resolve(name, "translate")
+    print(import_model(registry, manifest, folder))
+    _say_if_stale(registry, manifest)
 
 
 @models_app.command("convert")
@@ -464,6 +467,12 @@ def models_verify(
     seconds, engine, output = verify(registry, manifest, text)
     print(f"{manifest.name}: loaded with {engine} in {seconds:.2f} s")
     print(output)
+
+
+def _say_if_stale(registry: Registry, manifest: Manifest) -> None:
+    if registry.conversion(manifest)[1] == "stale":
+        _warn(f"the CTranslate2 conversion of {manifest.name} was made from the weights this replaced, so it is not used; "
+              f"to fix: summarizer models convert {registry.spec(manifest)}")
 
 
 def _yes(flag: bool) -> str:

@@ -37,6 +37,10 @@ class ModelMissingError(SummarizerError):
         self.fix = fix
 
 
+class DownloadError(ModelMissingError):
+    """A download from the Hugging Face Hub failed; the message says what to try."""
+
+
 class OfflineError(SummarizerError):
     """A download was needed but the run is offline."""
 

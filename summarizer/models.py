@@ -11,8 +11,15 @@ from pathlib import Path
 
 from summarizer.backends import Generation, generate, load_backend
 from summarizer.cache import ResultCache, cache_key
-from summarizer.errors import ModelMissingError, OfflineError, UsageError
-from summarizer.registry import Manifest, Registry
+from summarizer.errors import (
+    ConfigError,
+    DownloadError,
+    ModelMissingError,
+    OfflineError,
+    SummarizerError,
+    UsageError,
+)
+from summarizer.registry import SOURCE_FILE, Manifest, Registry
 
 # Only these files are downloaded: configs, tokenizers and safetensors weights (never pickles).
 ALLOW_PATTERNS = ["*.json", "*.safetensors", "*.spm", "*.model", "*.txt", "*.tiktoken", "*.jinja"]
@@ -29,7 +36,7 @@ class ModelStatus:
 
     manifest: Manifest
     installed: bool
-    converted: bool
+    converted: str  # the conversion's quantization, "stale" or "no"
     size_mb: float | None  # on disk when installed, else the download size the manifest states
 
 
@@ -39,28 +46,51 @@ def statuses(registry: Registry) -> list[ModelStatus]:
     for manifest in sorted(registry.manifests.values(), key=lambda m: (m.task, not m.default, m.name)):
         installed = registry.installed(manifest)
         size = _folder_mb(registry.store_dir(manifest)) if installed else manifest.size_mb
-        rows.append(ModelStatus(manifest, installed, (registry.converted_dir(manifest) / "model.bin").exists(), size))
+        rows.append(ModelStatus(manifest, installed, registry.conversion(manifest)[1], size))
     return rows
 
 
 def pull(registry: Registry, manifest: Manifest) -> Path:
-    """Download the pinned revision into the model store (the only network use in the tool)."""
+    """Download the pinned revision into the model store (the only network use in the tool).
+
+    The revision is resolved to its commit first, checked against the commit the manifest verified (a
+    Hub PR ref can move), downloaded at exactly that commit, and the commit recorded beside the files.
+    """
     if registry.settings.offline:
         raise OfflineError(f"pulling {manifest.name} needs the network, but offline mode is set (--offline, HF_HUB_OFFLINE or SUMMARIZER_OFFLINE)")
     if not manifest.hf_id:
         raise UsageError(f"{manifest.name} is a local folder; nothing to pull")
-    from huggingface_hub import snapshot_download
+    from huggingface_hub import HfApi, snapshot_download
 
     target = registry.store_dir(manifest)
-    with _staging(target) as staging:
-        snapshot_download(repo_id=manifest.hf_id, revision=manifest.revision, local_dir=staging, allow_patterns=ALLOW_PATTERNS)
-        _check_model_folder(staging, manifest.name)
-        (staging / "summarizer-source.json").write_text(json.dumps({"hf_id": manifest.hf_id, "revision": manifest.revision}))
+    try:
+        commit = HfApi().model_info(manifest.hf_id, revision=manifest.revision).sha or manifest.revision
+        if manifest.commit and not commit.startswith(manifest.commit):
+            raise ConfigError(
+                f"{manifest.hf_id}@{manifest.revision} is now commit {commit}, not the verified {manifest.commit}: "
+                "check what changed, then update the manifest's revision and commit"
+            )
+        with _staging(target) as staging:
+            snapshot_download(repo_id=manifest.hf_id, revision=commit, local_dir=staging, allow_patterns=ALLOW_PATTERNS)
+            _check_model_folder(staging, manifest.name)
+            shutil.rmtree(staging / ".cache", ignore_errors=True)  # the Hub client's download metadata
+            record = {"hf_id": manifest.hf_id, "revision": manifest.revision, "commit": commit}
+            (staging / SOURCE_FILE).write_text(json.dumps(record), encoding="utf-8")
+    except SummarizerError:
+        raise
+    except Exception as exc:  # the Hub client's network errors differ by version and transport
+        raise DownloadError(
+            f"downloading {manifest.hf_id}@{manifest.revision} failed ({type(exc).__name__}: {exc})",
+            f"check the network and run `summarizer models pull {registry.spec(manifest)}` again, or copy the model in with "
+            f"`summarizer models import {registry.spec(manifest)} DIR`",
+        ) from exc
     return target
 
 
 def import_model(registry: Registry, manifest: Manifest, folder: Path) -> Path:
     """Copy a model folder from elsewhere into the store (the offline way in)."""
+    if manifest.local_dir:
+        raise UsageError(f"{manifest.local_dir} is a model folder already; use it as it is, or import it under a model name")
     _check_model_folder(folder, manifest.name)
     target = registry.store_dir(manifest)
     with _staging(target) as staging:
@@ -69,13 +99,15 @@ def import_model(registry: Registry, manifest: Manifest, folder: Path) -> Path:
 
 
 def convert(registry: Registry, manifest: Manifest, quantization: str = "int8") -> Path:
-    """Make the CTranslate2 version of an installed model."""
+    """Make the CTranslate2 version of an installed model, recording which weights it was made from."""
     from summarizer.backends.ct2 import convert as ct2_convert
 
     source = registry.require(manifest)
-    target = registry.converted_dir(manifest, quantization)
+    target = registry.converted_dir(manifest)
     with _staging(target) as staging:
         ct2_convert(source, staging, quantization)
+        record = {"fingerprint": registry.fingerprint(manifest), "quantization": quantization}
+        (staging / SOURCE_FILE).write_text(json.dumps(record), encoding="utf-8")
     return target
 
 
@@ -83,7 +115,7 @@ def verify(registry: Registry, manifest: Manifest, text: str | None = None) -> t
     """Load the model and run one sentence: (load seconds, engine, output)."""
     folder = registry.require(manifest)
     start = time.perf_counter()
-    backend = load_backend(manifest, folder, registry.settings, registry.converted_dir(manifest))
+    backend = load_backend(manifest, folder, registry.settings, registry.conversion(manifest)[0])
     loaded = time.perf_counter() - start
     sample = text or SAMPLES[manifest.task]
     params = dict(manifest.generation, max_new_tokens=min(64, int(manifest.generation.get("max_new_tokens", 64))))
@@ -93,7 +125,7 @@ def verify(registry: Registry, manifest: Manifest, text: str | None = None) -> t
 
 def token_counter(registry: Registry, manifest: Manifest):
     """The function that counts a model's input tokens (loads the model's tokenizer, once)."""
-    backend = load_backend(manifest, registry.require(manifest), registry.settings, registry.converted_dir(manifest))
+    backend = load_backend(manifest, registry.require(manifest), registry.settings, registry.conversion(manifest)[0])
     return lambda text: backend.count_tokens(backend.chat(text))
 
 
@@ -106,11 +138,13 @@ def run_model(
     if settings.beams is not None:
         params["num_beams"] = settings.beams
     params.update({k: v for k, v in overrides.items() if v is not None})
-    keys = [cache_key(stage, manifest.name, manifest.revision, params, text) for text in inputs]
+    # The fingerprint, not the manifest's revision: new weights under the same name are a different model.
+    fingerprint = registry.fingerprint(manifest)
+    keys = [cache_key(stage, manifest.name, fingerprint, params, text) for text in inputs]
     found = cache.get_many(keys) if cache else {}
     todo = sorted({key: text for key, text in zip(keys, inputs) if key not in found}.items())
     if todo:
-        backend = load_backend(manifest, registry.require(manifest), settings, registry.converted_dir(manifest))
+        backend = load_backend(manifest, registry.require(manifest), settings, registry.conversion(manifest)[0])
         outputs = generate(backend, [backend.chat(text) for _, text in todo], params, settings.batch_tokens)
         fresh = {key: json.dumps({"text": out.text, "pieces": out.pieces}, ensure_ascii=False) for (key, _), out in zip(todo, outputs)}
         if cache:

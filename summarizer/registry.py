@@ -2,11 +2,14 @@
 
 A model is chosen by manifest name, Hugging Face id, or local directory. Manifests pin a revision and
 state the licence. Downloaded models live in the model store ($SUMMARIZER_HOME/models/NAME/hf), their
-CTranslate2 conversions beside them (.../ct2-int8).
+CTranslate2 conversion beside them (.../ct2). Each installed model has a fingerprint (the Hub commit a
+pull recorded, else a digest of its files) that keys the result cache and marks which weights a
+conversion was made from, so new weights never meet old cached outputs or a stale conversion.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tomllib
@@ -22,6 +25,7 @@ PROMPTS = REPO / "prompts"
 TASKS = ("translate", "summarize")
 BACKENDS = ("seq2seq", "causal")
 _HF_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
+SOURCE_FILE = "summarizer-source.json"  # in a pulled model: where from; in a conversion: from which weights
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Manifest:
     default: bool = False
     notes: str = ""
     local_dir: Path | None = None  # set for a model given as a directory
+    commit: str | None = None  # the verified commit (or its prefix) that revision must resolve to
 
     def prompt_text(self) -> str | None:
         """The prompt template from prompts/, if the model takes one."""
@@ -64,6 +69,7 @@ def read_manifest(path: Path) -> Manifest:
             size_mb=data.get("size_mb"),
             default=bool(data.get("default", False)),
             notes=data.get("notes", ""),
+            commit=data.get("commit"),
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{path}: not a valid model manifest ({exc}); see models/opus-mt-ar-en.toml") from exc
@@ -114,6 +120,9 @@ class Registry:
         if path.is_dir():
             return _manifest_for_folder(path, task)
         if _HF_ID.match(spec):
+            for manifest in self.manifests.values():  # a shipped model named by its id: its pin and licence
+                if manifest.hf_id == spec:
+                    return manifest
             name = spec.replace("/", "--")
             return Manifest(name, task, spec, "main", "unknown (see the model card)", _guess_backend_from_id(spec), 512)
         return self.get(spec)  # raises with the list of known names
@@ -124,10 +133,37 @@ class Registry:
         """Where a model's files are (its own folder for a model given as a folder)."""
         return manifest.local_dir or self.settings.home / "models" / manifest.name / "hf"
 
-    def converted_dir(self, manifest: Manifest, quantization: str = "int8") -> Path:
-        """Where its CTranslate2 conversion goes."""
+    def converted_dir(self, manifest: Manifest) -> Path:
+        """Where its CTranslate2 conversion goes (one per model; converting again replaces it)."""
         base = manifest.local_dir.parent / f"{manifest.local_dir.name}-ct2" if manifest.local_dir else self.settings.home / "models" / manifest.name
-        return base / f"ct2-{quantization}"
+        return base / "ct2"
+
+    def fingerprint(self, manifest: Manifest) -> str:
+        """Which weights are installed: the commit a pull recorded, else a digest of the files' names,
+        sizes and times (cheap: no weights are read), else the manifest's revision when none are."""
+        folder = self.store_dir(manifest)
+        commit = _read_record(folder).get("commit")
+        if commit:
+            return commit
+        files = sorted(folder.glob("*.safetensors")) + [folder / "config.json"]
+        if not all(path.exists() for path in files):
+            return manifest.revision
+        digest = hashlib.sha256((folder / "config.json").read_bytes())
+        for path in files:
+            stat = path.stat()
+            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        return "files-" + digest.hexdigest()[:16]
+
+    def conversion(self, manifest: Manifest) -> tuple[Path | None, str]:
+        """The CTranslate2 conversion to use (None when there is none or it is stale) and its state:
+        its quantization, "stale" (made from other weights than those installed now), or "no"."""
+        folder = self.converted_dir(manifest)
+        if not (folder / "model.bin").exists():
+            return None, "no"
+        record = _read_record(folder)
+        if record.get("fingerprint") != self.fingerprint(manifest):
+            return None, "stale"
+        return folder, str(record.get("quantization", "?"))
 
     def installed(self, manifest: Manifest) -> bool:
         """True when the model's weights are on disk."""
@@ -140,10 +176,25 @@ class Registry:
             return self.store_dir(manifest)
         if manifest.local_dir:
             raise ModelMissingError(f"{manifest.local_dir} holds no model (config.json and *.safetensors)", "check the folder")
+        spec = self.spec(manifest)
         raise ModelMissingError(
-            f"model '{manifest.name}' is not installed",
-            f"summarizer models pull {manifest.name}   (or: summarizer models import {manifest.name} DIR)",
+            f"model '{spec}' is not installed",
+            f"summarizer models pull {spec}   (or: summarizer models import {spec} DIR)",
         )
+
+    def spec(self, manifest: Manifest) -> str:
+        """What to type to name this model in a command: its manifest name, Hub id, or folder."""
+        if manifest.name in self.manifests:
+            return manifest.name
+        return manifest.hf_id or str(manifest.local_dir)
+
+
+def _read_record(folder: Path) -> dict:
+    try:
+        record = json.loads((folder / SOURCE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
 
 
 def _manifest_for_folder(path: Path, task: str) -> Manifest:

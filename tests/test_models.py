@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import re
+import shutil
 import sqlite3
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -12,7 +16,7 @@ from summarizer.backends.base import batches, fit, generate
 from summarizer.backends.ct2 import convert as convert_ct2
 from summarizer.cache import ResultCache, cache_key
 from summarizer.cli import app
-from summarizer.errors import InputTooLongError, ModelMissingError, OfflineError, UsageError
+from summarizer.errors import ConfigError, DownloadError, InputTooLongError, ModelMissingError, OfflineError, UsageError
 from summarizer.models import convert, import_model, pull, run_model, statuses
 from summarizer.registry import MANIFESTS, Registry, read_manifest
 from summarizer.settings import Settings
@@ -44,6 +48,8 @@ def test_shipped_manifests_are_valid():
     assert manifests["opus-mt-tc-big-ar-en"].default and manifests["opus-mt-tc-big-ar-en"].task == "translate"
     assert "non-commercial" in manifests["mt5-xlsum"].licence
     assert manifests["qwen2.5-1.5b-instruct"].prompt_text().count("{articles}") == 1
+    for m in manifests.values():  # pinned: a full commit, or a ref with the commit it must resolve to
+        assert re.fullmatch(r"[0-9a-f]{40}", m.revision) or (m.commit and re.fullmatch(r"[0-9a-f]{7,40}", m.commit)), m.name
 
 
 def test_list_works_with_no_models_and_no_network(runner, tmp_path, monkeypatch):
@@ -64,13 +70,34 @@ def test_missing_model_names_the_fix_and_pull_respects_offline(tmp_path):
         reg.resolve("no-such-model", "translate")
 
 
+def test_a_hub_id_resolves_to_its_manifest_and_the_fix_it_names_works(runner, tmp_path, monkeypatch, tiny_models):
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path))
+    reg = Registry.load(Settings.resolve(env={}, home=tmp_path))
+    assert reg.resolve("Helsinki-NLP/opus-mt-ar-en", "translate").name == "opus-mt-ar-en"  # its pin and licence
+    with pytest.raises(ModelMissingError) as missing:
+        reg.require(reg.resolve("org/other-model", "translate"))
+    command = missing.value.fix.split("   ")[0].split()[1:]
+    assert command == ["models", "pull", "org/other-model"]
+    pulled = runner.invoke(app, ["--offline", *command])
+    assert pulled.exit_code == 4 and "offline" in pulled.stderr and "unknown model" not in pulled.stderr
+    imported = runner.invoke(app, ["models", "import", "org/other-model", str(tiny_models["marian"])])
+    assert imported.exit_code == 0, imported.output
+    assert Registry.load(Settings.resolve(env={}, home=tmp_path)).installed(reg.resolve("org/other-model", "translate"))
+    assert runner.invoke(app, ["models", "convert", "org/other-model"]).exit_code == 0
+    other = build_marian(tiny_models["spm"], tmp_path / "other", init_std=1.0)
+    replaced = runner.invoke(app, ["models", "import", "org/other-model", str(other)])
+    assert replaced.exit_code == 0 and "to fix: summarizer models convert org/other-model" in replaced.stderr
+    refused = runner.invoke(app, ["models", "import", str(tiny_models["marian"]), str(tiny_models["t5"])])
+    assert refused.exit_code == 2 and "model folder already" in refused.stderr
+
+
 def test_resolve_names_hub_ids_and_folders(registry, tiny_models):
     assert registry.resolve(None, "translate").name == "opus-mt-tc-big-ar-en"
     assert registry.resolve("Helsinki-NLP/opus-mt-ar-en", "translate").hf_id == "Helsinki-NLP/opus-mt-ar-en"
     folder = registry.resolve(str(tiny_models["t5"]), "summarize")
     assert folder.backend == "seq2seq" and registry.installed(folder)
     rows = {r.manifest.name: r for r in statuses(registry)}
-    assert rows["tiny-marian"].installed and not rows["tiny-marian"].converted
+    assert rows["tiny-marian"].installed and rows["tiny-marian"].converted == "no"
     assert not rows["opus-mt-ar-en"].installed
 
 
@@ -110,10 +137,81 @@ def test_ctranslate2_conversion_and_generation(registry):
     # length limit transformers forces EOS (Marian's forced_eos_token_id) one token before CTranslate2 stops.
     for fast, slow in zip(generate(ct2, SENTENCES, params), generate(hf, SENTENCES, params)):
         assert fast.text.startswith(slow.text) and len(hf.tokenizer.tokenize(fast.text)) - len(hf.tokenizer.tokenize(slow.text)) <= 1
-    assert convert(registry, manifest, "int8").name == "ct2-int8"
+    assert convert(registry, manifest, "int8") == target and registry.conversion(manifest) == (target, "int8")  # replaced
     # The CTranslate2 path tokenises OPUS-MT models with sentencepiece alone, as MarianTokenizer does.
     assert ct2.tokenizer.pieces(SENTENCES[0], 512) == hf.tokenizer.convert_ids_to_tokens(hf.tokenizer(SENTENCES[0])["input_ids"])
     assert all(ct2.count_tokens(s) == hf.count_tokens(s) for s in SENTENCES)
+
+
+def test_new_weights_under_a_name_miss_the_cache_and_stale_its_conversion(registry, tiny_models, tmp_path, monkeypatch):
+    manifest = registry.get("tiny-marian")
+    convert(registry, manifest, "float32")
+    cache = ResultCache(registry.settings.home / "cache.sqlite")
+    loads = []
+
+    def spy(manifest, model_dir, settings, converted_dir=None):
+        loads.append(converted_dir)
+        return load_backend(manifest, model_dir, settings, converted_dir)
+
+    monkeypatch.setattr("summarizer.models.load_backend", spy)
+    before = run_model("translate", registry, manifest, SENTENCES, cache)
+    assert loads == [registry.converted_dir(manifest)]
+    # The same name, other weights (say, a re-import after fine-tuning): neither the cached outputs nor
+    # the conversion made from the old weights may stand in for them.
+    import_model(registry, manifest, build_marian(tiny_models["spm"], tmp_path / "other", init_std=1.0))
+    assert registry.conversion(manifest) == (None, "stale")
+    assert {r.manifest.name: r.converted for r in statuses(registry)}["tiny-marian"] == "stale"
+    after = run_model("translate", registry, manifest, SENTENCES, cache)
+    assert loads[1:] == [None] and after != before  # generated afresh, by transformers
+    assert convert(registry, manifest, "int8") and registry.conversion(manifest)[1] == "int8"
+
+
+def test_two_model_folders_with_one_name_do_not_share_cached_outputs(registry, tiny_models, tmp_path):
+    cache = ResultCache(registry.settings.home / "cache.sqlite")
+    first = registry.resolve(str(build_marian(tiny_models["spm"], tmp_path / "a" / "model", init_std=1.0)), "translate")
+    second = registry.resolve(str(build_marian(tiny_models["spm"], tmp_path / "b" / "model", init_std=0.5)), "translate")
+    assert first.name == second.name and registry.fingerprint(first) != registry.fingerprint(second)
+    outputs = [run_model("translate", registry, m, SENTENCES, cache, max_new_tokens=6) for m in (first, second)]
+    assert outputs[0] != outputs[1]
+
+
+def test_pull_downloads_the_verified_commit_and_records_it(tmp_path, tiny_models, monkeypatch):
+    import huggingface_hub
+
+    home = tmp_path / "home"
+    write_manifest(home, "hub-marian", "translate", "seq2seq", 64, {"num_beams": 1}, hf_id="org/marian", revision="refs/pr/1", commit="abc1")
+    registry = Registry.load(Settings.resolve(env={}, home=home))
+    manifest = registry.get("hub-marian")
+    asked = []
+    hub = {"sha": "abc1" + "0" * 36}
+
+    def model_info(self, repo_id, revision=None, **kwargs):
+        asked.append(("info", repo_id, revision))
+        if hub["sha"] is None:
+            raise ConnectionError("Name or service not known")
+        return SimpleNamespace(sha=hub["sha"])
+
+    def snapshot_download(repo_id, revision, local_dir, allow_patterns, **kwargs):
+        asked.append(("download", repo_id, revision))
+        shutil.copytree(tiny_models["marian"], local_dir, dirs_exist_ok=True)
+        (Path(local_dir) / ".cache" / "huggingface").mkdir(parents=True)  # as the Hub client leaves it
+        return local_dir
+
+    monkeypatch.setattr(huggingface_hub.HfApi, "model_info", model_info)
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot_download)
+    target = pull(registry, manifest)
+    assert asked == [("info", "org/marian", "refs/pr/1"), ("download", "org/marian", hub["sha"])]  # exactly that commit
+    assert registry.installed(manifest) and not (target / ".cache").exists()
+    assert registry.fingerprint(manifest) == hub["sha"]
+    # The PR ref moved: nothing is downloaded and the installed model stays as it was.
+    hub["sha"] = "fff" + "0" * 37
+    with pytest.raises(ConfigError, match="not the verified abc1"):
+        pull(registry, manifest)
+    assert asked[-1][0] == "info" and registry.fingerprint(manifest) == "abc1" + "0" * 36
+    hub["sha"] = None
+    with pytest.raises(DownloadError, match="Name or service not known.*summarizer models pull hub-marian"):
+        pull(registry, manifest)
+    assert registry.installed(manifest) and not list(target.parent.glob(".hf-*"))
 
 
 def test_ctranslate2_workers_split_a_batch_and_keep_its_order(tmp_path, tiny_models):

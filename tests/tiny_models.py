@@ -91,10 +91,10 @@ def save_random(model_class, config, tokenizer, folder: Path) -> Path:
     return folder
 
 
-def write_manifest(home: Path, name: str, task: str, backend: str, max_input_tokens: int, generation: dict) -> None:
+def write_manifest(home: Path, name: str, task: str, backend: str, max_input_tokens: int, generation: dict, **fields: str) -> None:
     """Register a tiny model the way users register theirs: a manifest in $SUMMARIZER_HOME/manifests."""
     folder = home / "manifests"
     folder.mkdir(parents=True, exist_ok=True)
     lines = [f'name = "{name}"', f'task = "{task}"', 'licence = "test"', f'backend = "{backend}"', f"max_input_tokens = {max_input_tokens}",
-             "[generation]", *(f"{k} = {v}" for k, v in generation.items())]
+             *(f'{k} = "{v}"' for k, v in fields.items()), "[generation]", *(f"{k} = {v}" for k, v in generation.items())]
     (folder / f"{name}.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
