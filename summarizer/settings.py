@@ -74,4 +74,4 @@ class Settings:
         if env.get("SUMMARIZER_OUTLETS"):
             from_env["outlets_file"] = Path(env["SUMMARIZER_OUTLETS"]).expanduser()
         explicit = {k: v for k, v in overrides.items() if v is not None}
-        return replace(settings, **from_env, **explicit)
+        return replace(settings, **{**from_env, **explicit})  # explicit values win over the environment

@@ -64,3 +64,15 @@ def test_python_dash_m_entry_point():
 
     out = subprocess.run([sys.executable, "-m", "summarizer", "--help"], capture_output=True, text=True, check=True)
     assert "ingest" in out.stdout
+
+
+def test_global_options_win_over_the_same_settings_in_the_environment(runner, tmp_path, monkeypatch):
+    from summarizer.settings import Settings
+
+    env = {"SUMMARIZER_THREADS": "1", "HF_HUB_OFFLINE": "1", "SUMMARIZER_DEVICE": "cuda"}
+    settings = Settings.resolve(env=env, threads=3, offline=True, device="cpu")
+    assert (settings.threads, settings.offline, settings.device) == (3, True, "cpu")
+    for name, value in {**env, "SUMMARIZER_HOME": str(tmp_path)}.items():
+        monkeypatch.setenv(name, value)
+    result = runner.invoke(app, ["--offline", "--threads", "2", "--device", "cpu", "models", "list"])
+    assert result.exit_code == 0, result.output
