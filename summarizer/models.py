@@ -19,7 +19,7 @@ from summarizer.errors import (
     SummarizerError,
     UsageError,
 )
-from summarizer.registry import SOURCE_FILE, Manifest, Registry
+from summarizer.registry import Manifest, Registry, write_record
 
 # Only these files are downloaded: configs, tokenizers and safetensors weights (never pickles).
 ALLOW_PATTERNS = ["*.json", "*.safetensors", "*.spm", "*.model", "*.txt", "*.tiktoken", "*.jinja"]
@@ -74,8 +74,7 @@ def pull(registry: Registry, manifest: Manifest) -> Path:
             snapshot_download(repo_id=manifest.hf_id, revision=commit, local_dir=staging, allow_patterns=ALLOW_PATTERNS)
             _check_model_folder(staging, manifest.name)
             shutil.rmtree(staging / ".cache", ignore_errors=True)  # the Hub client's download metadata
-            record = {"hf_id": manifest.hf_id, "revision": manifest.revision, "commit": commit}
-            (staging / SOURCE_FILE).write_text(json.dumps(record), encoding="utf-8")
+            write_record(staging, {"hf_id": manifest.hf_id, "revision": manifest.revision, "commit": commit})
     except SummarizerError:
         raise
     except Exception as exc:  # the Hub client's network errors differ by version and transport
@@ -106,8 +105,7 @@ def convert(registry: Registry, manifest: Manifest, quantization: str = "int8") 
     target = registry.converted_dir(manifest)
     with _staging(target) as staging:
         ct2_convert(source, staging, quantization)
-        record = {"fingerprint": registry.fingerprint(manifest), "quantization": quantization}
-        (staging / SOURCE_FILE).write_text(json.dumps(record), encoding="utf-8")
+        write_record(staging, {"fingerprint": registry.fingerprint(manifest), "quantization": quantization})
     return target
 
 

@@ -145,9 +145,9 @@ class Registry:
         commit = _read_record(folder).get("commit")
         if commit:
             return commit
-        files = sorted(folder.glob("*.safetensors")) + [folder / "config.json"]
-        if not all(path.exists() for path in files):
+        if not self.installed(manifest):
             return manifest.revision
+        files = sorted(folder.glob("*.safetensors")) + [folder / "config.json"]
         digest = hashlib.sha256((folder / "config.json").read_bytes())
         for path in files:
             stat = path.stat()
@@ -187,6 +187,11 @@ class Registry:
         if manifest.name in self.manifests:
             return manifest.name
         return manifest.hf_id or str(manifest.local_dir)
+
+
+def write_record(folder: Path, record: dict) -> None:
+    """Note beside a model's files where they came from (a pull) or which weights they were made from (a conversion)."""
+    (folder / SOURCE_FILE).write_text(json.dumps(record), encoding="utf-8")
 
 
 def _read_record(folder: Path) -> dict:
