@@ -12,14 +12,20 @@ host steals CPU in bursts), so the engines take turns a batch at a time, the ord
 a round's batches run seconds apart, and the speed-up reported is the median of the rounds' ratios.
 The host's steal during each batch (/proc/stat) is logged beside it.
 
-Run: python bench/translate_speed.py [--rounds 10] [--length 48]
-Writes results/benchmarks.md (section "translate-speed").
+With --device cuda the same models run on the GPU: transformers fp32 and fp16 against CTranslate2
+float16 (the tool's default there) and int8_float16, converted from float16 weights; GPU memory is
+each process's own, read from NVML.
+
+Run: python bench/translate_speed.py [--device cpu|cuda] [--rounds 10] [--length 48] [--batch 32]
+Writes results/benchmarks.md (section "translate-speed"; "translate-speed-cuda" for the GPU; a batch
+other than 32 adds "-batchN").
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -40,12 +46,22 @@ CONFIGS = {
 THREADS = 2
 BEAMS = 4
 BATCH = 32
-# Engine runs: (label, backend, CTranslate2 workers); the first is the baseline, the second the tool's way.
+# Engine runs by device: (label, backend, precision, CTranslate2 workers); the first is the baseline, the
+# second the tool's default. Conversions are made in CONVERTED_AS and turned into the precision on load.
 ENGINES = {
-    "transformers": ("transformers fp32", "transformers", 0),
-    "ctranslate2": ("CTranslate2 int8, 2 workers × 1 thread", "ctranslate2", 0),
-    "ctranslate2-1worker": ("CTranslate2 int8, 1 worker × 2 threads", "ctranslate2", 1),
+    "cpu": {
+        "transformers": ("transformers fp32", "transformers", "float32", 0),
+        "ctranslate2": ("CTranslate2 int8, 2 workers × 1 thread", "ctranslate2", "int8", 0),
+        "ctranslate2-1worker": ("CTranslate2 int8, 1 worker × 2 threads", "ctranslate2", "int8", 1),
+    },
+    "cuda": {
+        "transformers": ("transformers fp32", "transformers", "float32", 0),
+        "ctranslate2": ("CTranslate2 float16", "ctranslate2", "float16", 0),
+        "ctranslate2-int8_float16": ("CTranslate2 int8_float16", "ctranslate2", "int8_float16", 0),
+        "transformers-float16": ("transformers fp16", "transformers", "float16", 0),
+    },
 }
+CONVERTED_AS = {"cpu": "int8", "cuda": "float16"}
 # Arabic news to train the bench's tokenizer on (read in place, never copied). Input length drives the encoder's
 # share of the work, so it should be near the real models': their Arabic sentencepiece vocabularies have 32k pieces,
 # and the seeds alone are too little text for more than 1,000 (2.1 pieces a word on the batch, against 1.5 here).
@@ -112,27 +128,31 @@ def build(name: str, folder: Path, sp_model: Path) -> Path:
     return save_random(MarianMTModel, config, tokenizer, model_dir)
 
 
-def serve(run: str, model_dir: Path, converted: Path, length: int) -> None:
+def serve(device: str, run: str, model_dir: Path, converted: Path, length: int, batch: int) -> None:
     """Worker process for one engine: load it, warm up, then time one batch for each "run" line on stdin.
 
     Answers one JSON line per request: {"ready"} once loaded, {"seconds", "steal"} per batch, and
-    {"peak_mb", "engine_mb"} on any other line, then exits.
+    {"peak_mb", "engine_mb", "gpu_mb"} on any other line, then exits.
     """
     from summarizer.backends import generate, load_backend
     from summarizer.registry import Manifest
     from summarizer.settings import Settings
 
-    sentences = seed_sentences(BATCH)
+    sentences = seed_sentences(batch)
     before_mb = _rss_mb()  # the harness itself (Python, the tool's modules): the same for both engines
     manifest = Manifest("bench", "translate", None, "local", "test", "seq2seq", 512, local_dir=model_dir)
-    _, engine, workers = ENGINES[run]
-    settings = Settings.resolve(env={}, threads=THREADS, workers=workers, device="cpu", use_ctranslate2=engine == "ctranslate2", batch_tokens=10**9)
+    _, engine, precision, workers = ENGINES[device][run]
+    settings = Settings.resolve(env={}, threads=THREADS, workers=workers, device=device, use_ctranslate2=engine == "ctranslate2",
+                                batch_tokens=10**9, **({"compute_type": precision} if engine == "ctranslate2" else {"dtype": precision}))
     backend = load_backend(manifest, model_dir, settings, converted)
     assert backend.engine == engine
     if engine == "ctranslate2":  # imported only now: ctranslate2 must not weigh on the transformers process
         from summarizer.backends.ct2 import thread_split
 
-        assert backend.workers == thread_split("cpu", THREADS, workers)[0]
+        assert backend.workers == thread_split(device, THREADS, workers)[0]
+        assert backend.model.device == device and backend.model.compute_type in (precision, f"{precision}_float32"), backend.model.compute_type
+    else:
+        assert (backend.device, str(backend.model.dtype)) == (device, f"torch.{precision}")
     params = {"num_beams": BEAMS, "min_new_tokens": length, "max_new_tokens": length}
     generate(backend, sentences, params, batch_tokens=10**9)  # warm-up
     print(json.dumps({"ready": True}), flush=True)
@@ -145,14 +165,14 @@ def serve(run: str, model_dir: Path, converted: Path, length: int) -> None:
         steal = (cpu_after[7] - cpu_before[7]) / max(1, sum(cpu_after) - sum(cpu_before)) if cpu_before else None
         print(json.dumps({"seconds": seconds, "steal": steal}), flush=True)
     peak_mb = _peak_mb()
-    print(json.dumps({"peak_mb": peak_mb, "engine_mb": peak_mb - before_mb}), flush=True)
+    print(json.dumps({"peak_mb": peak_mb, "engine_mb": peak_mb - before_mb, "gpu_mb": _gpu_mb() if device == "cuda" else None}), flush=True)
 
 
 class Engine:
     """One engine's worker process, driven a batch at a time."""
 
-    def __init__(self, run: str, model_dir: Path, converted: Path, length: int):
-        command = [sys.executable, __file__, "--worker", run, str(model_dir), str(converted), "--length", str(length)]
+    def __init__(self, device: str, run: str, model_dir: Path, converted: Path, length: int, batch: int):
+        command = [sys.executable, __file__, "--worker", run, str(model_dir), str(converted), "--device", device, "--length", str(length), "--batch", str(batch)]
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.ask(None)  # wait until loaded and warm, so no two engines load at once
 
@@ -193,6 +213,41 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
+def _nvml_device():
+    """NVML's handle on the first GPU, or None where there is no NVML (library or driver)."""
+    try:
+        import pynvml
+
+        pynvml.nvmlInit()
+        return pynvml.nvmlDeviceGetHandleByIndex(0)
+    except Exception as error:  # noqa: BLE001 - no pynvml (ImportError), no library (OSError), no driver (NVMLError)
+        print(f"note: NVML unavailable ({error})", file=sys.stderr)
+    return None
+
+
+def _gpu_mb() -> float | None:
+    """GPU memory this process holds now (NVML: CUDA context, weights and the allocator's cache, which both
+    engines keep, so after the batches it is their peak); None where NVML cannot say."""
+    handle = _nvml_device()
+    if handle is None:
+        return None
+    import pynvml
+
+    used = [p.usedGpuMemory for p in pynvml.nvmlDeviceGetComputeRunningProcesses(handle) if p.pid == os.getpid()]
+    return used[0] / 2**20 if used and used[0] is not None else None
+
+
+def gpu_name() -> str:
+    """The GPU's name as NVML gives it, or "GPU" where it cannot."""
+    handle = _nvml_device()
+    if handle is None:
+        return "GPU"
+    import pynvml
+
+    name = pynvml.nvmlDeviceGetName(handle)
+    return name.decode() if isinstance(name, bytes) else name
+
+
 def _cpu_jiffies() -> list[int]:
     """The machine's CPU time so far by kind (/proc/stat: user … steal …); empty where there is no /proc."""
     try:
@@ -223,82 +278,118 @@ def cache_speed(model_dir: Path, home: Path) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--device", choices=sorted(ENGINES), default="cpu", help="where the engines run")
     parser.add_argument("--rounds", type=int, default=10, help="timed batches per engine, the engines taking turns")
     parser.add_argument("--length", type=int, default=48, help="target tokens per sentence, forced on both engines")
+    parser.add_argument("--batch", type=int, default=BATCH, help="sentences per batch")
     parser.add_argument("--worker", nargs=3, metavar=("ENGINE", "MODEL", "CONVERTED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         engine, model_dir, converted = args.worker
-        serve(engine, Path(model_dir), Path(converted), args.length)
+        serve(args.device, engine, Path(model_dir), Path(converted), args.length, args.batch)
         return
 
     from summarizer.backends.ct2 import JOB_SENTENCES, convert
 
+    runs = ENGINES[args.device]
+    gpu = args.device == "cuda"
     rows, notes, verdicts = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         sp_model, trained_on = tokenizer(folder)
-        per_word = pieces_per_word(sp_model, seed_sentences(BATCH))
+        per_word = pieces_per_word(sp_model, seed_sentences(args.batch))
         for name in CONFIGS:
             model_dir = build(name, folder, sp_model)
-            converted = folder / f"{name}-ct2-int8"
-            convert(model_dir, converted, "int8")
-            engines = {run: Engine(run, model_dir, converted, args.length) for run in ENGINES}
-            batches: dict[str, list[dict]] = {run: [] for run in ENGINES}
+            converted = folder / f"{name}-ct2-{CONVERTED_AS[args.device]}"
+            convert(model_dir, converted, CONVERTED_AS[args.device])
+            engines = {run: Engine(args.device, run, model_dir, converted, args.length, args.batch) for run in runs}
+            batches: dict[str, list[dict]] = {run: [] for run in runs}
             for turn in range(args.rounds):
-                for run in list(ENGINES)[turn % len(ENGINES):] + list(ENGINES)[: turn % len(ENGINES)]:
+                for run in list(runs)[turn % len(runs):] + list(runs)[: turn % len(runs)]:
                     batches[run].append(engines[run].ask("run"))
             memory = {run: engine.close() for run, engine in engines.items()}
-            tokens = BATCH * args.length
-            seconds = {run: statistics.median(b["seconds"] for b in batches[run]) for run in ENGINES}
-            for run in ENGINES:
+            tokens = args.batch * args.length
+            seconds = {run: statistics.median(b["seconds"] for b in batches[run]) for run in runs}
+            for run in runs:
                 steal = [b["steal"] for b in batches[run] if b["steal"] is not None]
+                gpu_mb = memory[run]["gpu_mb"]
                 rows.append(
-                    f"| {name} | {ENGINES[run][0]} | {seconds[run]:.2f} | {tokens / seconds[run]:.0f} | "
-                    f"{memory[run]['peak_mb']:.0f} | {memory[run]['engine_mb']:.0f} | {f'{statistics.median(steal):.1%}' if steal else 'n/a'} |"
+                    f"| {name} | {runs[run][0]} | {seconds[run]:.3f} | {tokens / seconds[run]:,.0f} | "
+                    + (f"{gpu_mb:,.0f} | " if gpu and gpu_mb is not None else "n/a | " if gpu else "")
+                    + f"{memory[run]['peak_mb']:.0f} | {memory[run]['engine_mb']:.0f} | {f'{statistics.median(steal):.1%}' if steal else 'n/a'} |"
                 )
-            hf = memory["transformers"]
-            for run in ("ctranslate2", "ctranslate2-1worker"):
+            hf, first_note = memory["transformers"], len(notes)
+            for run in list(runs)[1:]:
+                if runs[run][1] != "ctranslate2":
+                    continue
                 # Each round's two batches ran seconds apart, so their ratio cancels most of the machine's drift.
                 speedups = sorted(a["seconds"] / b["seconds"] for a, b in zip(batches["transformers"], batches[run]))
-                speedup, ratio = statistics.median(speedups), memory[run]["peak_mb"] / hf["peak_mb"]
+                speedup = statistics.median(speedups)
+                if gpu:
+                    fp16 = statistics.median(a["seconds"] / b["seconds"] for a, b in zip(batches["transformers-float16"], batches[run]))
+                    used = [memory[r]["gpu_mb"] for r in ("transformers", run)]
+                    memory_note = f"GPU memory **{used[1] / used[0]:.2f}×** transformers fp32's" if None not in used else "GPU memory not readable (NVML)"
+                    notes.append(
+                        f"- {name}, {runs[run][0]}: **{speedup:.1f}×** the tokens/s of transformers fp32 (rounds, sorted: "
+                        f"{', '.join(f'{x:.1f}' for x in speedups)}) and **{fp16:.1f}×** transformers fp16's; {memory_note}."
+                    )
+                    continue
+                ratio = memory[run]["peak_mb"] / hf["peak_mb"]
                 notes.append(
-                    f"- {name}, {ENGINES[run][0]}: **{speedup:.1f}×** the tokens/s of transformers fp32 (rounds, sorted: "
+                    f"- {name}, {runs[run][0]}: **{speedup:.1f}×** the tokens/s of transformers fp32 (rounds, sorted: "
                     f"{', '.join(f'{x:.1f}' for x in speedups)}); its process peaks at **{ratio:.2f}×** the "
                     f"memory, and the engine and model add **{memory[run]['engine_mb'] / hf['engine_mb']:.2f}×** as much."
                 )
                 if run == "ctranslate2":  # the goal is judged on the tool's own layout
                     met = speedup >= 4 and ratio <= 0.5
                     verdicts.append(f"{name} {'met' if met else 'missed'} ({speedup:.1f}×, {ratio:.2f}× the memory)")
-            print(*rows[-3:], *notes[-2:], sep="\n", file=sys.stderr)
-        first, second = cache_speed(folder / "opus-mt-ar-en", folder / "home")
-        notes.append(f"- Result cache: the same 32 sentences translated again took {second * 1000:.1f} ms instead of {first:.2f} s: **{first / second:.0f}×** faster (opus-mt-ar-en shape, transformers).")
-        print(notes[-1], file=sys.stderr)
+            print(*rows[-len(runs):], *notes[first_note:], sep="\n", file=sys.stderr)
+        if not gpu:
+            first, second = cache_speed(folder / "opus-mt-ar-en", folder / "home")
+            notes.append(f"- Result cache: the same 32 sentences translated again took {second * 1000:.1f} ms instead of {first:.2f} s: **{first / second:.0f}×** faster (opus-mt-ar-en shape, transformers).")
+            print(notes[-1], file=sys.stderr)
 
-    write_section(
-        "translate-speed",
-        "## Translation speed: transformers vs CTranslate2, and the cache\n\n"
-        f"`python bench/translate_speed.py --rounds {args.rounds} --length {args.length}` — architecture-equivalent "
-        "random-weight models (the real configs: 6+6 layers, d_model 512 / 1024, vocabularies of 62,834 / 61,109), "
-        f"{THREADS} threads, beam {BEAMS}, one batch of {BATCH} Arabic sentences from the seeds, every output forced to "
-        f"{args.length} tokens on both engines (min = max length). CTranslate2 as the tool runs it on CPU (two workers, one "
-        f"thread each, each translating part of the batch, in jobs of at most {JOB_SENTENCES} sentences sorted by length; the weights "
-        "are shared) and as one worker with both threads (the same jobs, one after another). Each engine runs in its own "
-        f"process, loaded and warmed up once; then {args.rounds} rounds of one batch per engine, the order rotating, so a round's "
-        "batches run seconds apart. Seconds are the median over rounds; the speed-up is the median of the rounds' ratios "
-        "(this shared VM's speed drifts from minute to minute, and pairing cancels most of it); 'steal' is the share of the "
-        "machine's CPU time the host took during that engine's batches (median over rounds). Peak memory is a process's "
-        "maximum resident set over its whole life (VmHWM: getrusage's figure would carry this script's own size into the "
-        "workers); 'added' subtracts what the process held before "
-        "loading the engine (Python and the tool's modules, the same for both). Inputs are tokenized by "
-        f"{trained_on}: {per_word:.2f} pieces per Arabic word on this batch. The real models' own tokenizers (32k Arabic "
-        "pieces, trained on far more text) cannot be downloaded here; they likely cut words no finer than this. Shorter "
-        f"inputs shrink the encoder's share of the work, where int8 gains most. Machine: {machine()}.\n\n"
-        "| model shape | engine | s / batch | target tokens/s | process peak MB | added by engine + model, MB | steal |\n|---|---|---:|---:|---:|---:|---:|\n"
-        + "\n".join(rows) + "\n\n" + "\n".join(notes) + "\n\nGoal: CTranslate2 int8 at least 4× the tokens/s of transformers "
-        "fp32 with at most half its memory; second run from the cache at least 20× faster. For the tool's layout: "
-        + "; ".join(verdicts) + ".\n",
-    )
+    command = f"`python bench/translate_speed.py{' --device cuda' if gpu else ''} --rounds {args.rounds} --length {args.length}{f' --batch {args.batch}' if args.batch != BATCH else ''}`"
+    models = ("architecture-equivalent random-weight models (the real configs: 6+6 layers, d_model 512 / 1024, vocabularies of "
+              f"62,834 / 61,109), beam {BEAMS}, one batch of {args.batch} Arabic sentences from the seeds, every output forced to "
+              f"{args.length} tokens on every engine (min = max length)")
+    timing = ("Each engine runs in its own process, loaded and warmed up once; then "
+              f"{args.rounds} rounds of one batch per engine, the order rotating, so a round's batches run seconds apart. Seconds are "
+              "the median over rounds; the speed-up is the median of the rounds' ratios")
+    tokens_note = (f"Inputs are tokenized by {trained_on}: {per_word:.2f} pieces per Arabic word on this batch. The real models' own "
+                   "tokenizers (32k Arabic pieces, trained on far more text) cannot be downloaded here; they likely cut words no finer than this.")
+    if gpu:
+        section = "translate-speed-cuda"
+        body = (
+            f"## Translation speed on a GPU ({gpu_name()}), batches of {args.batch}: transformers vs CTranslate2\n\n{command} — {models}. "
+            "transformers in fp32 (the goal's baseline) and fp16 (what the tool loads on a GPU when no conversion is "
+            "present); CTranslate2 converted from float16 weights and run as float16 (the tool's default on a GPU) "
+            "and int8_float16, each batch whole (no split into jobs on a GPU). "
+            f"{timing}. 'GPU MB' is the process's own GPU memory after its batches (NVML; the CUDA context, the weights and "
+            "the allocator's cache, which both engines keep, so it is their peak); host columns as in the CPU table. "
+            f"{tokens_note} Machine: {machine()}, {gpu_name()}.\n\n"
+            "| model shape | engine | s / batch | target tokens/s | GPU MB | process peak MB (host) | added by engine + model, MB (host) | steal |\n"
+            "|---|---|---:|---:|---:|---:|---:|---:|\n" + "\n".join(rows) + "\n\n" + "\n".join(notes) + "\n"
+        )
+    else:
+        section = "translate-speed"
+        body = (
+            f"## Translation speed: transformers vs CTranslate2, and the cache\n\n{command} — {models}, {THREADS} threads. "
+            "CTranslate2 as the tool runs it on CPU (two workers, one "
+            f"thread each, each translating part of the batch, in jobs of at most {JOB_SENTENCES} sentences sorted by length; the weights "
+            "are shared) and as one worker with both threads (the same jobs, one after another). "
+            f"{timing} (this shared VM's speed drifts from minute to minute, and pairing cancels most of it); 'steal' is the share of the "
+            "machine's CPU time the host took during that engine's batches (median over rounds). Peak memory is a process's "
+            "maximum resident set over its whole life (VmHWM: getrusage's figure would carry this script's own size into the "
+            "workers); 'added' subtracts what the process held before "
+            "loading the engine (Python and the tool's modules, the same for both). "
+            f"{tokens_note} Shorter inputs shrink the encoder's share of the work, where int8 gains most. Machine: {machine()}.\n\n"
+            "| model shape | engine | s / batch | target tokens/s | process peak MB | added by engine + model, MB | steal |\n|---|---|---:|---:|---:|---:|---:|\n"
+            + "\n".join(rows) + "\n\n" + "\n".join(notes) + "\n\nGoal: CTranslate2 int8 at least 4× the tokens/s of transformers "
+            "fp32 with at most half its memory; second run from the cache at least 20× faster. For the tool's layout: "
+            + "; ".join(verdicts) + ".\n"
+        )
+    write_section(section + (f"-batch{args.batch}" if args.batch != BATCH else ""), body)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ class Settings:
     threads: int = 0  # 0: let the backend decide
     workers: int = 0  # CTranslate2 on CPU: batches run at once, sharing the threads; 0: 2 when threads allow
     dtype: str = "auto"  # auto (fp32 on CPU, fp16 on GPU) | float32 | float16 | bfloat16
-    compute_type: str = "auto"  # CTranslate2: auto (int8 on CPU, int8_float16 on GPU) | int8 | float16 | ...
+    compute_type: str = "auto"  # CTranslate2: auto (int8 on CPU, float16 on GPU) | int8 | int8_float16 | float16 | ...
     batch_tokens: int = 4096  # source tokens per batch
     beams: int | None = None  # None: the model manifest's num_beams
     use_ctranslate2: bool = True  # use a converted model when one is present
@@ -63,6 +63,8 @@ class Settings:
             from_env["workers"] = int(env["SUMMARIZER_WORKERS"])
         if env.get("SUMMARIZER_DTYPE"):
             from_env["dtype"] = env["SUMMARIZER_DTYPE"]
+        if env.get("SUMMARIZER_COMPUTE_TYPE"):
+            from_env["compute_type"] = env["SUMMARIZER_COMPUTE_TYPE"]
         if env.get("SUMMARIZER_BATCH_TOKENS"):
             from_env["batch_tokens"] = int(env["SUMMARIZER_BATCH_TOKENS"])
         if env.get("SUMMARIZER_TRANSLATOR"):

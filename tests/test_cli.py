@@ -66,6 +66,14 @@ def test_python_dash_m_entry_point():
     assert "ingest" in out.stdout
 
 
+def test_the_environment_sets_the_precision_of_each_engine():
+    from summarizer.settings import Settings
+
+    settings = Settings.resolve(env={"SUMMARIZER_DTYPE": "bfloat16", "SUMMARIZER_COMPUTE_TYPE": "int8_float16"})
+    assert (settings.dtype, settings.compute_type) == ("bfloat16", "int8_float16")
+    assert (Settings.resolve(env={}).dtype, Settings.resolve(env={}).compute_type) == ("auto", "auto")
+
+
 def test_global_options_win_over_the_same_settings_in_the_environment(runner, tmp_path, monkeypatch):
     from summarizer.settings import Settings
 
