@@ -110,7 +110,7 @@ def convert(registry: Registry, manifest: Manifest, quantization: str = "int8") 
 
 
 def verify(registry: Registry, manifest: Manifest, text: str | None = None) -> tuple[float, str, str]:
-    """Load the model and run one sentence: (load seconds, engine, output)."""
+    """Load the model and run one sentence: (load seconds, engine with device and precision, output)."""
     folder = registry.require(manifest)
     start = time.perf_counter()
     backend = load_backend(manifest, folder, registry.settings, registry.conversion(manifest)[0])
@@ -118,7 +118,7 @@ def verify(registry: Registry, manifest: Manifest, text: str | None = None) -> t
     sample = text or SAMPLES[manifest.task]
     params = dict(manifest.generation, max_new_tokens=min(64, int(manifest.generation.get("max_new_tokens", 64))))
     (output,) = generate(backend, [backend.chat(sample)], params, registry.settings.batch_tokens)
-    return loaded, backend.engine, output.text
+    return loaded, backend.describe(), output.text
 
 
 def token_counter(registry: Registry, manifest: Manifest):

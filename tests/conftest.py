@@ -29,6 +29,13 @@ def seed_articles() -> dict[str, dict]:
     return {Path(a["source"]["path"]).name[:3]: a for a in articles}
 
 
+@pytest.fixture(autouse=True)
+def cpu_unless_testing_the_gpu(request, monkeypatch) -> None:
+    """The CLI runs on the CPU in tests, GPU or not, so outputs are the same everywhere; test_gpu.py tests the GPU."""
+    if request.module.__name__ != "test_gpu":
+        monkeypatch.setenv("SUMMARIZER_DEVICE", "cpu")
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -68,7 +68,7 @@ def test_brief_with_tiny_models_end_to_end(runner, seeds_dir, tmp_path, tiny_mod
     home = tmp_path / "home"
     write_manifest(home, "tiny-marian", "translate", "seq2seq", 64, {"num_beams": 1, "max_new_tokens": 8})
     write_manifest(home, "tiny-t5", "summarize", "seq2seq", 256, {"num_beams": 1, "max_new_tokens": 8})
-    registry = Registry.load(Settings.resolve(env={}, home=home))
+    registry = Registry.load(Settings.resolve(env={}, home=home, device="cpu"))
     import_model(registry, registry.get("tiny-marian"), tiny_models["marian"])
     import_model(registry, registry.get("tiny-t5"), tiny_models["t5"])
     md, data, result = run_brief(runner, home, tmp_path / "out", seeds_dir, extra=("--translator", "tiny-marian", "--summarizer", "tiny-t5"))

@@ -12,6 +12,7 @@ from tiny_models import build_marian, write_manifest
 from summarizer.backends import load_backend
 from summarizer.backends.base import generate
 from summarizer.backends.ct2 import convert
+from summarizer.cli import app
 from summarizer.registry import Registry
 from summarizer.settings import Settings
 
@@ -31,22 +32,25 @@ GREEDY = {"num_beams": 1, "max_new_tokens": 8}
 
 @pytest.fixture(scope="module")
 def models(tmp_path_factory, tiny_models) -> Path:
-    """A model home and two tiny Marians with float32 conversions beside it: "small" (small weights, as trained
+    """A model home and, with float32 conversions beside them, two tiny Marians: "small" (small weights, as trained
     models have, so half precision does not overflow) and "sensitive" (large random weights: its outputs depend
-    on the input, so a mix-up or a numerical difference shows)."""
+    on the input, so a mix-up or a numerical difference shows), and the tiny causal LM ("causal")."""
     root = tmp_path_factory.mktemp("gpu")
     shutil.copytree(tiny_models["marian"], root / "small")
+    shutil.copytree(tiny_models["causal"], root / "causal")
     build_marian(tiny_models["spm"], root / "sensitive", init_std=1.0)
-    for name in ("small", "sensitive"):
+    for name in ("small", "sensitive", "causal"):
         convert(root / name, root / f"{name}-ct2", "float32")
     write_manifest(root / "home", "tiny", "translate", "seq2seq", 64, {"num_beams": 1})
+    write_manifest(root / "home", "causal", "summarize", "causal", 256, {"num_beams": 1})
     return root
 
 
 def backend(root: Path, name: str, device: str, ct2: bool, **precision):
     """Model name loaded on device by one engine."""
     settings = Settings.resolve(env={}, home=root / "home", device=device, use_ctranslate2=ct2, **precision)
-    return load_backend(Registry.load(settings).get("tiny"), root / name, settings, root / f"{name}-ct2" if ct2 else None)
+    manifest = Registry.load(settings).get("causal" if name == "causal" else "tiny")
+    return load_backend(manifest, root / name, settings, root / f"{name}-ct2" if ct2 else None)
 
 
 @needs_torch_cuda
@@ -72,3 +76,31 @@ def test_ctranslate2_on_the_gpu_by_default_runs_whole_batches_with_the_cpus_outp
     assert outputs == [g.text for g in generate(cpu, TEXTS, GREEDY)]
     assert outputs == [generate(full, [t], GREEDY)[0].text for t in TEXTS]  # order restored
     assert len(set(outputs)) > 3
+
+
+@pytest.mark.parametrize("ct2", [pytest.param(False, marks=needs_torch_cuda), pytest.param(True, marks=needs_ct2_cuda)])
+def test_a_causal_summarizer_on_the_gpu_gives_the_cpus_outputs(models, ct2):
+    full_precision = {"compute_type": "float32"} if ct2 else {"dtype": "float32"}
+    gpu = backend(models, "causal", "auto", ct2)
+    assert gpu.describe() == f"{'ctranslate2' if ct2 else 'transformers'} on cuda (float16)"
+    prompts = [gpu.chat(t) for t in TEXTS[:4]]
+    assert all(isinstance(g.text, str) for g in generate(gpu, prompts, GREEDY))  # half precision decodes
+    outputs = [g.text for g in generate(backend(models, "causal", "cuda", ct2, **full_precision), prompts, GREEDY)]
+    assert outputs == [g.text for g in generate(backend(models, "causal", "cpu", ct2, **full_precision), prompts, GREEDY)]
+    assert len(set(outputs)) > 1
+
+
+@needs_torch_cuda
+@needs_ct2_cuda
+def test_the_cli_verifies_a_model_on_the_gpu_and_on_the_cpu_when_asked(runner, tiny_models, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path))
+    write_manifest(tmp_path, "tiny", "translate", "seq2seq", 64, {"num_beams": 2, "max_new_tokens": 8})
+    assert runner.invoke(app, ["models", "import", "tiny", str(tiny_models["marian"])]).exit_code == 0
+    result = runner.invoke(app, ["models", "verify", "tiny"])
+    assert result.exit_code == 0 and "loaded with transformers on cuda (float16)" in result.stdout, result.output
+    assert runner.invoke(app, ["models", "convert", "tiny", "--quantization", "float16"]).exit_code == 0
+    result = runner.invoke(app, ["models", "verify", "tiny"])
+    assert result.exit_code == 0 and "loaded with ctranslate2 on cuda (float16)" in result.stdout, result.output
+    result = runner.invoke(app, ["--device", "cpu", "models", "verify", "tiny"])
+    assert result.exit_code == 0 and "loaded with ctranslate2 on cpu (int8" in result.stdout, result.output  # int8 on CPU
+

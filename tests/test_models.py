@@ -36,7 +36,7 @@ def registry(tmp_path, tiny_models) -> Registry:
     home = tmp_path / "home"
     write_manifest(home, "tiny-marian", "translate", "seq2seq", 64, {"num_beams": 2, "max_new_tokens": 12})
     write_manifest(home, "tiny-causal", "summarize", "causal", 256, {"num_beams": 1, "max_new_tokens": 8})
-    reg = Registry.load(Settings.resolve(env={}, home=home, threads=1))
+    reg = Registry.load(Settings.resolve(env={}, home=home, threads=1, device="cpu"))
     import_model(reg, reg.get("tiny-marian"), tiny_models["marian"])
     import_model(reg, reg.get("tiny-causal"), tiny_models["causal"])
     return reg
@@ -239,6 +239,32 @@ def test_ctranslate2_causal_generator(registry):
     assert len(outputs) == 2 and all(isinstance(o.text, str) and "<|user|>" not in o.text for o in outputs)
 
 
+def test_a_causal_model_writes_min_new_tokens_before_stopping_on_both_engines(tmp_path, tiny_models):
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    folder = tmp_path / "eager"  # a model that always wants to stop at once
+    model = AutoModelForCausalLM.from_pretrained(tiny_models["causal"])
+    with torch.no_grad():
+        model.model.embed_tokens.weight[:, 0] += 10.0  # one hidden dimension large and positive everywhere...
+        for layer in model.model.layers:  # ...kept so, as the layers add nothing to the residual stream...
+            layer.self_attn.o_proj.weight.zero_()
+            layer.mlp.down_proj.weight.zero_()
+        model.lm_head.weight[model.config.eos_token_id, 0] = 100.0  # ...and read out as EOS
+    model.save_pretrained(folder)
+    AutoTokenizer.from_pretrained(tiny_models["causal"]).save_pretrained(folder)
+    convert_ct2(folder, tmp_path / "ct2", "float32")
+    write_manifest(tmp_path / "home", "eager", "summarize", "causal", 256, {})
+    outputs = {}
+    for ct2 in (False, True):
+        settings = Settings.resolve(env={}, home=tmp_path / "home", device="cpu", use_ctranslate2=ct2)
+        backend = load_backend(Registry.load(settings).get("eager"), folder, settings, tmp_path / "ct2" if ct2 else None)
+        prompt = backend.chat("لخص الخبر")
+        assert generate(backend, [prompt], {"max_new_tokens": 6})[0].text == ""
+        outputs[backend.engine] = generate(backend, [prompt], {"max_new_tokens": 6, "min_new_tokens": 3})[0].text
+    assert outputs["ctranslate2"] == outputs["transformers"] and len(outputs["transformers"]) >= 3
+
+
 def test_long_input_is_split_at_sentences_never_cut(registry):
     manifest = registry.get("tiny-marian")
     backend = load_backend(manifest, registry.require(manifest), registry.settings)
@@ -322,9 +348,9 @@ def test_models_cli_import_convert_verify(runner, tmp_path, tiny_models, monkeyp
     result = runner.invoke(app, ["models", "import", "tiny-marian", str(tiny_models["marian"])])
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["models", "verify", "tiny-marian"])
-    assert result.exit_code == 0 and "loaded with transformers" in result.stdout, result.output
+    assert result.exit_code == 0 and "loaded with transformers on cpu (float32)" in result.stdout, result.output
     assert runner.invoke(app, ["models", "convert", "tiny-marian"]).exit_code == 0
-    result = runner.invoke(app, ["models", "verify", "tiny-marian"])
-    assert "loaded with ctranslate2" in result.stdout, result.output
+    result = runner.invoke(app, ["--device", "cpu", "models", "verify", "tiny-marian"])
+    assert "loaded with ctranslate2 on cpu (int8" in result.stdout, result.output
     listing = runner.invoke(app, ["models", "list"]).stdout
     assert "tiny-marian" in listing

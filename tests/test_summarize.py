@@ -93,7 +93,7 @@ def registry(tmp_path, tiny_models) -> Registry:
     (home / "manifests" / "tiny-causal.toml").write_text(
         'name = "tiny-causal"\ntask = "summarize"\nlicence = "test"\nbackend = "causal"\nmax_input_tokens = 1500\n'
         'prompt = "summarize-ar.txt"\n[generation]\nmax_new_tokens = 12\n', encoding="utf-8")
-    reg = Registry.load(Settings.resolve(env={}, home=home, threads=1))
+    reg = Registry.load(Settings.resolve(env={}, home=home, threads=1, device="cpu"))
     import_model(reg, reg.get("tiny-t5"), tiny_models["t5"])
     import_model(reg, reg.get("tiny-causal"), tiny_models["causal"])
     return reg

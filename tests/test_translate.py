@@ -31,7 +31,7 @@ def article(id_: str, text: str, language: str = "ar", title: str | None = "بو
 def registry(tmp_path, tiny_models) -> Registry:
     home = tmp_path / "home"
     write_manifest(home, "tiny-marian", "translate", "seq2seq", 48, {"num_beams": 2, "max_new_tokens": 10})
-    reg = Registry.load(Settings.resolve(env={}, home=home, threads=1))
+    reg = Registry.load(Settings.resolve(env={}, home=home, threads=1, device="cpu"))
     import_model(reg, reg.get("tiny-marian"), tiny_models["marian"])
     return reg
 

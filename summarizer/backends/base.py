@@ -36,6 +36,10 @@ class Backend(ABC):
         """The model's input for a user prompt (chat template for causal models; seq2seq: unchanged)."""
         return prompt
 
+    @abstractmethod
+    def describe(self) -> str:
+        """Engine, device and precision, as a user reads them: "ctranslate2 on cuda (float16)"."""
+
 
 def fit(text: str, count_tokens, max_tokens: int) -> list[str]:
     """Split text so every part fits max_tokens: at sentences, then clauses, then words. Nothing is dropped."""

@@ -111,6 +111,9 @@ class CT2Backend(Backend):
         self.model = model
         self.workers = model.num_translators if self.kind == "seq2seq" else model.num_generators
 
+    def describe(self) -> str:
+        return f"ctranslate2 on {self.model.device} ({self.model.compute_type})"
+
     def count_tokens(self, text: str) -> int:
         if isinstance(self.tokenizer, MarianPieces):
             return len(self.tokenizer.pieces(text, 10**9))
@@ -147,6 +150,8 @@ class CT2Backend(Backend):
                                                  min_decoding_length=int(params.get("min_new_tokens", 0)), **options)
             outputs = [r.hypotheses[0] for r in results]
         else:
-            results = self.model.generate_batch(tokens, max_length=max_new, include_prompt_in_result=False, **options)
+            # Without the prompt in the result, CTranslate2 counts both lengths from the prompt's end, as transformers does.
+            results = self.model.generate_batch(tokens, max_length=max_new, min_length=int(params.get("min_new_tokens", 0)),
+                                                include_prompt_in_result=False, **options)
             outputs = [r.sequences[0] for r in results]
         return [self._text(o) for o in outputs]

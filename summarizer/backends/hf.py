@@ -57,6 +57,9 @@ class HFBackend(Backend):
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=self.kind == "seq2seq")["input_ids"])
 
+    def describe(self) -> str:
+        return f"transformers on {self.device} ({str(self.model.dtype).removeprefix('torch.')})"
+
     def chat(self, prompt: str) -> str:
         if self.kind == "causal" and getattr(self.tokenizer, "chat_template", None):
             return self.tokenizer.apply_chat_template([{"role": "user", "content": prompt}], tokenize=False, add_generation_prompt=True)
