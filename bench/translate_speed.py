@@ -359,15 +359,15 @@ def main() -> None:
     tokens_note = (f"Inputs are tokenized by {trained_on}: {per_word:.2f} pieces per Arabic word on this batch. The real models' own "
                    "tokenizers (32k Arabic pieces, trained on far more text) cannot be downloaded here; they likely cut words no finer than this.")
     if gpu:
-        section = "translate-speed-cuda"
+        section, gpu_label = "translate-speed-cuda", gpu_name()
         body = (
-            f"## Translation speed on a GPU ({gpu_name()}), batches of {args.batch}: transformers vs CTranslate2\n\n{command} — {models}. "
+            f"## Translation speed on a GPU ({gpu_label}), batches of {args.batch}: transformers vs CTranslate2\n\n{command} — {models}. "
             "transformers in fp32 (the goal's baseline) and fp16 (what the tool loads on a GPU when no conversion is "
             "present); CTranslate2 converted from float16 weights and run as float16 (the tool's default on a GPU) "
             "and int8_float16, each batch whole (no split into jobs on a GPU). "
             f"{timing}. 'GPU MB' is the process's own GPU memory after its batches (NVML; the CUDA context, the weights and "
             "the allocator's cache, which both engines keep, so it is their peak); host columns as in the CPU table. "
-            f"{tokens_note} Machine: {machine()}, {gpu_name()}.\n\n"
+            f"{tokens_note} Machine: {machine()}, {gpu_label}.\n\n"
             "| model shape | engine | s / batch | target tokens/s | GPU MB | process peak MB (host) | added by engine + model, MB (host) | steal |\n"
             "|---|---|---:|---:|---:|---:|---:|---:|\n" + "\n".join(rows) + "\n\n" + "\n".join(notes) + "\n"
         )

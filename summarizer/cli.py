@@ -461,11 +461,11 @@ def models_verify(
     name: Annotated[str, typer.Argument(help="An installed model (name or folder).")],
     text: Annotated[Optional[str], typer.Option(help="The input to try (default: one Arabic news sentence).")] = None,
 ) -> None:
-    """Load a model and run one input: prints the engine, load time and output."""
+    """Load a model and run one input: prints the engine (device, precision), load time and output."""
     registry = Registry.load(settings_from())
     manifest = registry.resolve(name, "translate")
-    seconds, engine, output = verify(registry, manifest, text)
-    print(f"{manifest.name}: loaded with {engine} in {seconds:.2f} s")
+    seconds, where, output = verify(registry, manifest, text)
+    print(f"{manifest.name}: loaded with {where} in {seconds:.2f} s")
     print(output)
 
 

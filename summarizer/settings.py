@@ -10,6 +10,26 @@ from typing import Mapping
 MB = 1024 * 1024
 
 
+def _path(value: str) -> Path:
+    return Path(value).expanduser()
+
+
+# Each SUMMARIZER_* variable (when set and not empty): the setting it sets and how its value is read.
+_FROM_ENV = {
+    "SUMMARIZER_HOME": ("home", _path),
+    "SUMMARIZER_DEVICE": ("device", str),
+    "SUMMARIZER_THREADS": ("threads", int),
+    "SUMMARIZER_WORKERS": ("workers", int),
+    "SUMMARIZER_DTYPE": ("dtype", str),
+    "SUMMARIZER_COMPUTE_TYPE": ("compute_type", str),
+    "SUMMARIZER_BATCH_TOKENS": ("batch_tokens", int),
+    "SUMMARIZER_TRANSLATOR": ("translator", str),
+    "SUMMARIZER_SUMMARIZER": ("summarizer", str),
+    "SUMMARIZER_GROUP_THRESHOLD": ("group_threshold", float),
+    "SUMMARIZER_OUTLETS": ("outlets_file", _path),
+}
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -50,30 +70,8 @@ class Settings:
         """Defaults, overridden by SUMMARIZER_* (and HF_HUB_OFFLINE) variables, then by explicit values."""
         env = os.environ if env is None else env
         settings = cls()
-        from_env: dict[str, object] = {}
-        if env.get("SUMMARIZER_HOME"):
-            from_env["home"] = Path(env["SUMMARIZER_HOME"]).expanduser()
+        from_env: dict[str, object] = {name: parse(env[var]) for var, (name, parse) in _FROM_ENV.items() if env.get(var)}
         if _flag(env.get("SUMMARIZER_OFFLINE")) or _flag(env.get("HF_HUB_OFFLINE")):
             from_env["offline"] = True
-        if env.get("SUMMARIZER_DEVICE"):
-            from_env["device"] = env["SUMMARIZER_DEVICE"]
-        if env.get("SUMMARIZER_THREADS"):
-            from_env["threads"] = int(env["SUMMARIZER_THREADS"])
-        if env.get("SUMMARIZER_WORKERS"):
-            from_env["workers"] = int(env["SUMMARIZER_WORKERS"])
-        if env.get("SUMMARIZER_DTYPE"):
-            from_env["dtype"] = env["SUMMARIZER_DTYPE"]
-        if env.get("SUMMARIZER_COMPUTE_TYPE"):
-            from_env["compute_type"] = env["SUMMARIZER_COMPUTE_TYPE"]
-        if env.get("SUMMARIZER_BATCH_TOKENS"):
-            from_env["batch_tokens"] = int(env["SUMMARIZER_BATCH_TOKENS"])
-        if env.get("SUMMARIZER_TRANSLATOR"):
-            from_env["translator"] = env["SUMMARIZER_TRANSLATOR"]
-        if env.get("SUMMARIZER_SUMMARIZER"):
-            from_env["summarizer"] = env["SUMMARIZER_SUMMARIZER"]
-        if env.get("SUMMARIZER_GROUP_THRESHOLD"):
-            from_env["group_threshold"] = float(env["SUMMARIZER_GROUP_THRESHOLD"])
-        if env.get("SUMMARIZER_OUTLETS"):
-            from_env["outlets_file"] = Path(env["SUMMARIZER_OUTLETS"]).expanduser()
         explicit = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **{**from_env, **explicit})  # explicit values win over the environment
