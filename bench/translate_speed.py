@@ -6,17 +6,23 @@ trained on the seeds and the shared evaluation articles (so inputs are about as 
 would make them; 1,000 pieces from the seeds alone when ../shared/eval is absent), 2 threads, beam 4,
 batches of 32 Arabic sentences from the seeds, every output forced to the same length on both engines.
 CTranslate2 runs as the tool runs it (two workers of one thread, each translating part of the batch) and,
-for comparison, as one worker of two threads. Each engine lives in its own process (so its peak memory is
-its own), loaded and warmed up once. This machine's speed drifts from minute to minute (a shared VM: the
-host steals CPU in bursts), so the engines take turns a batch at a time, the order rotating each round;
-a round's batches run seconds apart, and the speed-up reported is the median of the rounds' ratios.
+for comparison, as one worker of two threads, in float32 (what the engine gains apart from int8) and, on
+AVX-512 CPUs, with its experimental AVX-512 kernels (CT2_FORCE_CPU_ISA=AVX512). --baseline-python adds
+transformers from another interpreter, for other transformers/torch versions (plain generate, same model
+and batch). CTranslate2's published CPU figure used transformers 4.26.1 and torch 1.13.1; such an
+interpreter: python3.11 -m venv old && old/bin/pip install torch==1.13.1 transformers==4.26.1 "numpy<2"
+sentencepiece sacremoses safetensors (torch 1.13.1's PyPI wheel bundles CUDA 11: about 0.9 GB).
+Each engine lives in its own process (so its peak memory is its own), loaded and warmed up once. This
+machine's speed drifts from minute to minute (a shared VM: the host steals CPU in bursts), so the engines
+take turns a batch at a time, the order rotating each round; a round's batches run seconds apart, and the
+speed-up reported is the median of the rounds' ratios.
 The host's steal during each batch (/proc/stat) is logged beside it.
 
 With --device cuda the same models run on the GPU: transformers fp32 and fp16 against CTranslate2
 float16 (the tool's default there) and int8_float16, converted from float16 weights; GPU memory is
 each process's own, read from NVML.
 
-Run: python bench/translate_speed.py [--device cpu|cuda] [--rounds 10] [--length 48] [--batch 32]
+Run: python bench/translate_speed.py [--device cpu|cuda] [--rounds 10] [--length 48] [--batch 32] [--baseline-python PYTHON]
 Writes results/benchmarks.md (section "translate-speed"; "translate-speed-cuda" for the GPU; a batch
 other than 32 adds "-batchN").
 """
@@ -47,12 +53,15 @@ THREADS = 2
 BEAMS = 4
 BATCH = 32
 # Engine runs by device: (label, backend, precision, CTranslate2 workers); the first is the baseline, the
-# second the tool's default. Conversions are made in CONVERTED_AS and turned into the precision on load.
+# second the tool's default. Conversions are made in CONVERTED_AS (float32 runs on CPU: unquantized) and
+# turned into the precision on load.
 ENGINES = {
     "cpu": {
         "transformers": ("transformers fp32", "transformers", "float32", 0),
         "ctranslate2": ("CTranslate2 int8, 2 workers × 1 thread", "ctranslate2", "int8", 0),
         "ctranslate2-1worker": ("CTranslate2 int8, 1 worker × 2 threads", "ctranslate2", "int8", 1),
+        "ctranslate2-float32": ("CTranslate2 float32, 2 workers × 1 thread", "ctranslate2", "float32", 0),
+        "ctranslate2-avx512": ("CTranslate2 int8, 2 workers × 1 thread, AVX-512 kernels", "ctranslate2", "int8", 0),
     },
     "cuda": {
         "transformers": ("transformers fp32", "transformers", "float32", 0),
@@ -62,6 +71,10 @@ ENGINES = {
     },
 }
 CONVERTED_AS = {"cpu": "int8", "cuda": "float16"}
+# Environment of a run's worker process (read by CTranslate2 when it starts).
+RUN_ENV = {"ctranslate2-avx512": {"CT2_FORCE_CPU_ISA": "AVX512"}}
+# transformers from --baseline-python: plain generate in another interpreter (not the tool's backend).
+OTHER = "transformers-other"
 # Arabic news to train the bench's tokenizer on (read in place, never copied). Input length drives the encoder's
 # share of the work, so it should be near the real models': their Arabic sentencepiece vocabularies have 32k pieces,
 # and the seeds alone are too little text for more than 1,000 (2.1 pieces a word on the batch, against 1.5 here).
@@ -128,18 +141,41 @@ def build(name: str, folder: Path, sp_model: Path) -> Path:
     return save_random(MarianMTModel, config, tokenizer, model_dir)
 
 
-def serve(device: str, run: str, model_dir: Path, converted: Path, length: int, batch: int) -> None:
+def serve(device: str, run: str, model_dir: Path, converted: Path, length: int, sentences_file: Path) -> None:
     """Worker process for one engine: load it, warm up, then time one batch for each "run" line on stdin.
 
-    Answers one JSON line per request: {"ready"} once loaded, {"seconds", "steal"} per batch, and
+    Answers one JSON line per request: {"ready", "label"} once loaded, {"seconds", "steal"} per batch, and
     {"peak_mb", "engine_mb", "gpu_mb"} on any other line, then exits.
     """
+    sentences = json.loads(sentences_file.read_text(encoding="utf-8"))
+    if run == OTHER:
+        before_mb = _rss_mb()
+        one_batch, label = _plain_transformers(model_dir, sentences, length)
+    else:
+        from summarizer.backends import generate  # noqa: F401 - the tool's modules count as the harness, for every engine
+
+        before_mb = _rss_mb()  # the harness itself (Python, the tool's modules): the same for both engines
+        one_batch, label = _tool_engine(device, run, model_dir, converted, sentences, length), ENGINES[device][run][0]
+    one_batch()  # warm-up
+    print(json.dumps({"ready": True, "label": label}), flush=True)
+    for line in sys.stdin:
+        if line.strip() != "run":
+            break
+        cpu_before, start = _cpu_jiffies(), time.perf_counter()
+        one_batch()
+        seconds, cpu_after = time.perf_counter() - start, _cpu_jiffies()
+        steal = (cpu_after[7] - cpu_before[7]) / max(1, sum(cpu_after) - sum(cpu_before)) if cpu_before else None
+        print(json.dumps({"seconds": seconds, "steal": steal}), flush=True)
+    peak_mb = _peak_mb()
+    print(json.dumps({"peak_mb": peak_mb, "engine_mb": peak_mb - before_mb, "gpu_mb": _gpu_mb() if device == "cuda" else None}), flush=True)
+
+
+def _tool_engine(device: str, run: str, model_dir: Path, converted: Path, sentences: list[str], length: int):
+    """Load a run's engine through the tool's backends; a function that translates the batch once."""
     from summarizer.backends import generate, load_backend
     from summarizer.registry import Manifest
     from summarizer.settings import Settings
 
-    sentences = seed_sentences(batch)
-    before_mb = _rss_mb()  # the harness itself (Python, the tool's modules): the same for both engines
     manifest = Manifest("bench", "translate", None, "local", "test", "seq2seq", 512, local_dir=model_dir)
     _, engine, precision, workers = ENGINES[device][run]
     settings = Settings.resolve(env={}, threads=THREADS, workers=workers, device=device, use_ctranslate2=engine == "ctranslate2",
@@ -154,27 +190,36 @@ def serve(device: str, run: str, model_dir: Path, converted: Path, length: int, 
     else:
         assert (backend.device, str(backend.model.dtype)) == (device, f"torch.{precision}")
     params = {"num_beams": BEAMS, "min_new_tokens": length, "max_new_tokens": length}
-    generate(backend, sentences, params, batch_tokens=10**9)  # warm-up
-    print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
-        if line.strip() != "run":
-            break
-        cpu_before, start = _cpu_jiffies(), time.perf_counter()
-        generate(backend, sentences, params, batch_tokens=10**9)
-        seconds, cpu_after = time.perf_counter() - start, _cpu_jiffies()
-        steal = (cpu_after[7] - cpu_before[7]) / max(1, sum(cpu_after) - sum(cpu_before)) if cpu_before else None
-        print(json.dumps({"seconds": seconds, "steal": steal}), flush=True)
-    peak_mb = _peak_mb()
-    print(json.dumps({"peak_mb": peak_mb, "engine_mb": peak_mb - before_mb, "gpu_mb": _gpu_mb() if device == "cuda" else None}), flush=True)
+    return lambda: generate(backend, sentences, params, batch_tokens=10**9)
+
+
+def _plain_transformers(model_dir: Path, sentences: list[str], length: int):
+    """The batch through plain transformers generate, for --baseline-python (whose transformers may be too old
+    for the tool): a function that translates it once, and a label naming the versions."""
+    import torch
+    import transformers
+    from transformers import AutoTokenizer, MarianMTModel
+
+    torch.set_num_threads(THREADS)
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = MarianMTModel.from_pretrained(model_dir).eval()
+
+    def one_batch() -> None:
+        with torch.inference_mode():
+            inputs = tokenizer(sentences, return_tensors="pt", padding=True)
+            output = model.generate(**inputs, num_beams=BEAMS, do_sample=False, min_new_tokens=length, max_new_tokens=length)
+        assert output.shape[1] == length + 1, output.shape  # the start token, then exactly `length`
+
+    return one_batch, f"transformers {transformers.__version__} fp32 (torch {torch.__version__.split('+')[0]}), plain generate"
 
 
 class Engine:
     """One engine's worker process, driven a batch at a time."""
 
-    def __init__(self, device: str, run: str, model_dir: Path, converted: Path, length: int, batch: int):
-        command = [sys.executable, __file__, "--worker", run, str(model_dir), str(converted), "--device", device, "--length", str(length), "--batch", str(batch)]
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self.ask(None)  # wait until loaded and warm, so no two engines load at once
+    def __init__(self, device: str, run: str, model_dir: Path, converted: Path, length: int, sentences: Path, python: str = sys.executable):
+        command = [python, __file__, "--worker", run, str(model_dir), str(converted), "--device", device, "--length", str(length), "--sentences", str(sentences)]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={**os.environ, **RUN_ENV.get(run, {})})
+        self.label = self.ask(None)["label"]  # wait until loaded and warm, so no two engines load at once
 
     def ask(self, request: str | None) -> dict:
         """Send a request line (None: just read) and return the worker's JSON answer."""
@@ -248,6 +293,21 @@ def gpu_name() -> str:
     return name.decode() if isinstance(name, bytes) else name
 
 
+def paired(batches: dict[str, list[dict]], slow: str, fast: str) -> list[float]:
+    """Per-round ratios of two runs' seconds, sorted: a round's batches ran seconds apart, so drift cancels."""
+    return sorted(a["seconds"] / b["seconds"] for a, b in zip(batches[slow], batches[fast]))
+
+
+def _has_avx512() -> bool:
+    """Whether this CPU has the AVX-512 subsets CTranslate2's AVX-512 kernels need (it refuses to start without them)."""
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            flags = next((line.split(":", 1)[1].split() for line in cpuinfo if line.startswith("flags")), [])
+    except OSError:
+        return False
+    return {"avx512f", "avx512cd", "avx512vl", "avx512dq", "avx512bw"} <= set(flags)
+
+
 def _cpu_jiffies() -> list[int]:
     """The machine's CPU time so far by kind (/proc/stat: user … steal …); empty where there is no /proc."""
     try:
@@ -282,27 +342,42 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10, help="timed batches per engine, the engines taking turns")
     parser.add_argument("--length", type=int, default=48, help="target tokens per sentence, forced on both engines")
     parser.add_argument("--batch", type=int, default=BATCH, help="sentences per batch")
+    parser.add_argument("--baseline-python", metavar="PYTHON", help="also time transformers fp32 in this interpreter (CPU only; other versions)")
     parser.add_argument("--worker", nargs=3, metavar=("ENGINE", "MODEL", "CONVERTED"), help=argparse.SUPPRESS)
+    parser.add_argument("--sentences", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         engine, model_dir, converted = args.worker
-        serve(args.device, engine, Path(model_dir), Path(converted), args.length, args.batch)
+        serve(args.device, engine, Path(model_dir), Path(converted), args.length, args.sentences)
         return
 
     from summarizer.backends.ct2 import JOB_SENTENCES, convert
 
-    runs = ENGINES[args.device]
     gpu = args.device == "cuda"
+    if gpu and args.baseline_python:
+        parser.error("--baseline-python is for the CPU bench")
+    runs = {run: spec for run, spec in ENGINES[args.device].items() if run != "ctranslate2-avx512" or _has_avx512()}
+    if args.baseline_python:
+        runs[OTHER] = ("", "transformers", "float32", 0)  # labelled with the versions its worker reports
     rows, notes, verdicts = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         sp_model, trained_on = tokenizer(folder)
-        per_word = pieces_per_word(sp_model, seed_sentences(args.batch))
+        batch = seed_sentences(args.batch)
+        per_word = pieces_per_word(sp_model, batch)
+        sentences = folder / "sentences.json"  # every worker reads the batch from here (another interpreter cannot import the tool)
+        sentences.write_text(json.dumps(batch, ensure_ascii=False), encoding="utf-8")
         for name in CONFIGS:
             model_dir = build(name, folder, sp_model)
-            converted = folder / f"{name}-ct2-{CONVERTED_AS[args.device]}"
-            convert(model_dir, converted, CONVERTED_AS[args.device])
-            engines = {run: Engine(args.device, run, model_dir, converted, args.length, args.batch) for run in runs}
+            engines = {}
+            for run, (_, backend, precision, _) in runs.items():
+                quantization = "float32" if precision == "float32" and not gpu else CONVERTED_AS[args.device]
+                converted = folder / f"{name}-ct2-{quantization}"
+                if backend == "ctranslate2" and not converted.exists():
+                    convert(model_dir, converted, quantization)
+                python = args.baseline_python if run == OTHER else sys.executable
+                engines[run] = Engine(args.device, run, model_dir, converted, args.length, sentences, python)
+            labels = {run: engine.label for run, engine in engines.items()}
             batches: dict[str, list[dict]] = {run: [] for run in runs}
             for turn in range(args.rounds):
                 for run in list(runs)[turn % len(runs):] + list(runs)[: turn % len(runs)]:
@@ -314,19 +389,24 @@ def main() -> None:
                 steal = [b["steal"] for b in batches[run] if b["steal"] is not None]
                 gpu_mb = memory[run]["gpu_mb"]
                 rows.append(
-                    f"| {name} | {runs[run][0]} | {seconds[run]:.3f} | {tokens / seconds[run]:,.0f} | "
+                    f"| {name} | {labels[run]} | {seconds[run]:.3f} | {tokens / seconds[run]:,.0f} | "
                     + (f"{gpu_mb:,.0f} | " if gpu and gpu_mb is not None else "n/a | " if gpu else "")
                     + f"{memory[run]['peak_mb']:.0f} | {memory[run]['engine_mb']:.0f} | {f'{statistics.median(steal):.1%}' if steal else 'n/a'} |"
                 )
             hf, first_note = memory["transformers"], len(notes)
             for run in list(runs)[1:]:
+                if run == OTHER:
+                    others, tool = paired(batches, "transformers", OTHER), statistics.median(paired(batches, OTHER, "ctranslate2"))
+                    notes.append(
+                        f"- {name}, {labels[run]}: **{statistics.median(others):.2f}×** the tokens/s of the tool's transformers fp32 "
+                        f"(rounds, sorted: {', '.join(f'{x:.2f}' for x in others)}); CTranslate2 int8 as the tool runs it: **{tool:.1f}×** its tokens/s."
+                    )
                 if runs[run][1] != "ctranslate2":
                     continue
-                # Each round's two batches ran seconds apart, so their ratio cancels most of the machine's drift.
-                speedups = sorted(a["seconds"] / b["seconds"] for a, b in zip(batches["transformers"], batches[run]))
+                speedups = paired(batches, "transformers", run)
                 speedup = statistics.median(speedups)
                 if gpu:
-                    fp16 = statistics.median(a["seconds"] / b["seconds"] for a, b in zip(batches["transformers-float16"], batches[run]))
+                    fp16 = statistics.median(paired(batches, "transformers-float16", run))
                     used = [memory[r]["gpu_mb"] for r in ("transformers", run)]
                     memory_note = f"GPU memory **{used[1] / used[0]:.2f}×** transformers fp32's" if None not in used else "GPU memory not readable (NVML)"
                     notes.append(
@@ -343,13 +423,20 @@ def main() -> None:
                 if run == "ctranslate2":  # the goal is judged on the tool's own layout
                     met = speedup >= 4 and ratio <= 0.5
                     verdicts.append(f"{name} {'met' if met else 'missed'} ({speedup:.1f}×, {ratio:.2f}× the memory)")
+            if "ctranslate2-float32" in runs:
+                engine, int8 = paired(batches, "transformers", "ctranslate2-float32"), paired(batches, "ctranslate2-float32", "ctranslate2")
+                notes.append(
+                    f"- {name}, the speed-up taken apart: CTranslate2 in float32 gives **{statistics.median(engine):.1f}×** transformers fp32's "
+                    f"tokens/s, and int8 then **{statistics.median(int8):.1f}×** CTranslate2 float32's (rounds, sorted: {', '.join(f'{x:.1f}' for x in int8)})."
+                )
             print(*rows[-len(runs):], *notes[first_note:], sep="\n", file=sys.stderr)
         if not gpu:
             first, second = cache_speed(folder / "opus-mt-ar-en", folder / "home")
             notes.append(f"- Result cache: the same 32 sentences translated again took {second * 1000:.1f} ms instead of {first:.2f} s: **{first / second:.0f}×** faster (opus-mt-ar-en shape, transformers).")
             print(notes[-1], file=sys.stderr)
 
-    command = f"`python bench/translate_speed.py{' --device cuda' if gpu else ''} --rounds {args.rounds} --length {args.length}{f' --batch {args.batch}' if args.batch != BATCH else ''}`"
+    command = (f"`python bench/translate_speed.py{' --device cuda' if gpu else ''} --rounds {args.rounds} --length {args.length}"
+               f"{f' --batch {args.batch}' if args.batch != BATCH else ''}{' --baseline-python PYTHON' if args.baseline_python else ''}`")
     models = ("architecture-equivalent random-weight models (the real configs: 6+6 layers, d_model 512 / 1024, vocabularies of "
               f"62,834 / 61,109), beam {BEAMS}, one batch of {args.batch} Arabic sentences from the seeds, every output forced to "
               f"{args.length} tokens on every engine (min = max length)")
@@ -377,7 +464,16 @@ def main() -> None:
             f"## Translation speed: transformers vs CTranslate2, and the cache\n\n{command} — {models}, {THREADS} threads. "
             "CTranslate2 as the tool runs it on CPU (two workers, one "
             f"thread each, each translating part of the batch, in jobs of at most {JOB_SENTENCES} sentences sorted by length; the weights "
-            "are shared) and as one worker with both threads (the same jobs, one after another). "
+            "are shared); for comparison, as one worker with both threads (the same jobs, one after another), in float32 (converted "
+            "without quantization: what the engine gains apart from int8), and"
+            + (" with its experimental AVX-512 kernels (`CT2_FORCE_CPU_ISA=AVX512`; by default CTranslate2 runs its own kernels as AVX2 "
+               "even on AVX-512 CPUs, while its matrix products come from oneMKL, which uses AVX-512 and AMX where present). " if "ctranslate2-avx512" in runs
+               else " (this CPU has no AVX-512) without the AVX-512 row. ")
+            + (f"`PYTHON` is another interpreter, with {labels[OTHER].removesuffix(', plain generate')}: the versions "
+               "behind CTranslate2's own published CPU table (OPUS-MT en-de: 147.3 target tokens/s for transformers, 696.1 for CTranslate2 int8, "
+               "4.7×; 4 threads of a Cascade Lake Xeon, c5.2xlarge): plain `generate` on the same model and batch, outside the tool. "
+               if args.baseline_python else "")
+            + 
             f"{timing} (this shared VM's speed drifts from minute to minute, and pairing cancels most of it); 'steal' is the share of the "
             "machine's CPU time the host took during that engine's batches (median over rounds). Peak memory is a process's "
             "maximum resident set over its whole life (VmHWM: getrusage's figure would carry this script's own size into the "
