@@ -298,6 +298,11 @@ def paired(batches: dict[str, list[dict]], slow: str, fast: str) -> list[float]:
     return sorted(a["seconds"] / b["seconds"] for a, b in zip(batches[slow], batches[fast]))
 
 
+def _listed(ratios: list[float], digits: int = 1) -> str:
+    """Per-round ratios as the notes list them."""
+    return ", ".join(f"{x:.{digits}f}" for x in ratios)
+
+
 def _has_avx512() -> bool:
     """Whether this CPU has the AVX-512 subsets CTranslate2's AVX-512 kernels need (it refuses to start without them)."""
     try:
@@ -399,7 +404,7 @@ def main() -> None:
                     others, tool = paired(batches, "transformers", OTHER), statistics.median(paired(batches, OTHER, "ctranslate2"))
                     notes.append(
                         f"- {name}, {labels[run]}: **{statistics.median(others):.2f}×** the tokens/s of the tool's transformers fp32 "
-                        f"(rounds, sorted: {', '.join(f'{x:.2f}' for x in others)}); CTranslate2 int8 as the tool runs it: **{tool:.1f}×** its tokens/s."
+                        f"(rounds, sorted: {_listed(others, 2)}); CTranslate2 int8 as the tool runs it: **{tool:.1f}×** its tokens/s."
                     )
                 if runs[run][1] != "ctranslate2":
                     continue
@@ -411,13 +416,13 @@ def main() -> None:
                     memory_note = f"GPU memory **{used[1] / used[0]:.2f}×** transformers fp32's" if None not in used else "GPU memory not readable (NVML)"
                     notes.append(
                         f"- {name}, {runs[run][0]}: **{speedup:.1f}×** the tokens/s of transformers fp32 (rounds, sorted: "
-                        f"{', '.join(f'{x:.1f}' for x in speedups)}) and **{fp16:.1f}×** transformers fp16's; {memory_note}."
+                        f"{_listed(speedups)}) and **{fp16:.1f}×** transformers fp16's; {memory_note}."
                     )
                     continue
                 ratio = memory[run]["peak_mb"] / hf["peak_mb"]
                 notes.append(
                     f"- {name}, {runs[run][0]}: **{speedup:.1f}×** the tokens/s of transformers fp32 (rounds, sorted: "
-                    f"{', '.join(f'{x:.1f}' for x in speedups)}); its process peaks at **{ratio:.2f}×** the "
+                    f"{_listed(speedups)}); its process peaks at **{ratio:.2f}×** the "
                     f"memory, and the engine and model add **{memory[run]['engine_mb'] / hf['engine_mb']:.2f}×** as much."
                 )
                 if run == "ctranslate2":  # the goal is judged on the tool's own layout
@@ -427,7 +432,7 @@ def main() -> None:
                 engine, int8 = paired(batches, "transformers", "ctranslate2-float32"), paired(batches, "ctranslate2-float32", "ctranslate2")
                 notes.append(
                     f"- {name}, the speed-up taken apart: CTranslate2 in float32 gives **{statistics.median(engine):.1f}×** transformers fp32's "
-                    f"tokens/s, and int8 then **{statistics.median(int8):.1f}×** CTranslate2 float32's (rounds, sorted: {', '.join(f'{x:.1f}' for x in int8)})."
+                    f"tokens/s, and int8 then **{statistics.median(int8):.1f}×** CTranslate2 float32's (rounds, sorted: {_listed(int8)})."
                 )
             print(*rows[-len(runs):], *notes[first_note:], sep="\n", file=sys.stderr)
         if not gpu:

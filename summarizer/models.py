@@ -111,9 +111,8 @@ def convert(registry: Registry, manifest: Manifest, quantization: str = "int8") 
 
 def verify(registry: Registry, manifest: Manifest, text: str | None = None) -> tuple[float, str, str]:
     """Load the model and run one sentence: (load seconds, engine with device and precision, output)."""
-    folder = registry.require(manifest)
     start = time.perf_counter()
-    backend = load_backend(manifest, folder, registry.settings, registry.conversion(manifest)[0])
+    backend = _backend(registry, manifest)
     loaded = time.perf_counter() - start
     sample = text or SAMPLES[manifest.task]
     params = dict(manifest.generation, max_new_tokens=min(64, int(manifest.generation.get("max_new_tokens", 64))))
@@ -123,7 +122,7 @@ def verify(registry: Registry, manifest: Manifest, text: str | None = None) -> t
 
 def token_counter(registry: Registry, manifest: Manifest):
     """The function that counts a model's input tokens (loads the model's tokenizer, once)."""
-    backend = load_backend(manifest, registry.require(manifest), registry.settings, registry.conversion(manifest)[0])
+    backend = _backend(registry, manifest)
     return lambda text: backend.count_tokens(backend.chat(text))
 
 
@@ -142,13 +141,18 @@ def run_model(
     found = cache.get_many(keys) if cache else {}
     todo = sorted({key: text for key, text in zip(keys, inputs) if key not in found}.items())
     if todo:
-        backend = load_backend(manifest, registry.require(manifest), settings, registry.conversion(manifest)[0])
+        backend = _backend(registry, manifest)
         outputs = generate(backend, [backend.chat(text) for _, text in todo], params, settings.batch_tokens)
         fresh = {key: json.dumps({"text": out.text, "pieces": out.pieces}, ensure_ascii=False) for (key, _), out in zip(todo, outputs)}
         if cache:
             cache.put_many(stage, manifest.name, fresh)
         found = {**found, **fresh}
     return [Generation(**json.loads(found[key])) for key in keys]
+
+
+def _backend(registry: Registry, manifest: Manifest):
+    """The installed model, loaded once per process: through its CTranslate2 conversion when a current one exists."""
+    return load_backend(manifest, registry.require(manifest), registry.settings, registry.conversion(manifest)[0])
 
 
 def _check_model_folder(folder: Path, name: str) -> None:
