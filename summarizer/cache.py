@@ -1,7 +1,7 @@
 """Result cache: model outputs stored by what produced them, so no output is computed twice.
 
 The key is a hash of the stage, model name, the installed weights' fingerprint (Registry.fingerprint),
-generation parameters and the normalised input. Lives in $SUMMARIZER_HOME/cache.sqlite (WAL: safe with
+the engine and precision that run them, generation parameters and the normalised input. Lives in $SUMMARIZER_HOME/cache.sqlite (WAL: safe with
 two processes; a corrupt file is set aside with a warning).
 """
 
@@ -25,9 +25,9 @@ CREATE TABLE IF NOT EXISTS results (
 """
 
 
-def cache_key(stage: str, model: str, weights: str, params: dict, text: str) -> str:
+def cache_key(stage: str, model: str, weights: str, engine: str, params: dict, text: str) -> str:
     """Stable key of one model call."""
-    material = json.dumps([stage, model, weights, params, normalize(text)], sort_keys=True, ensure_ascii=False)
+    material = json.dumps([stage, model, weights, engine, params, normalize(text)], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 

@@ -20,6 +20,7 @@ from summarizer.errors import (
     UsageError,
 )
 from summarizer.registry import Manifest, Registry, write_record
+from summarizer.settings import Settings
 
 # Only these files are downloaded: configs, tokenizers and safetensors weights (never pickles).
 ALLOW_PATTERNS = ["*.json", "*.safetensors", "*.spm", "*.model", "*.txt", "*.tiktoken", "*.jinja"]
@@ -137,17 +138,29 @@ def run_model(
     params.update({k: v for k, v in overrides.items() if v is not None})
     # The fingerprint, not the manifest's revision: new weights under the same name are a different model.
     fingerprint = registry.fingerprint(manifest)
-    keys = [cache_key(stage, manifest.name, fingerprint, params, text) for text in inputs]
+    converted, quantization = registry.conversion(manifest)
+    engine = _engine(settings, converted, quantization)
+    keys = [cache_key(stage, manifest.name, fingerprint, engine, params, text) for text in inputs]
     found = cache.get_many(keys) if cache else {}
     todo = sorted({key: text for key, text in zip(keys, inputs) if key not in found}.items())
     if todo:
-        backend = _backend(registry, manifest)
+        backend = load_backend(manifest, registry.require(manifest), settings, converted)
         outputs = generate(backend, [backend.chat(text) for _, text in todo], params, settings.batch_tokens)
         fresh = {key: json.dumps({"text": out.text, "pieces": out.pieces}, ensure_ascii=False) for (key, _), out in zip(todo, outputs)}
         if cache:
             cache.put_many(stage, manifest.name, fresh)
         found = {**found, **fresh}
     return [Generation(**json.loads(found[key])) for key in keys]
+
+
+def _engine(settings: Settings, converted: Path | None, quantization: str) -> str:
+    """What will run the model, as far as it changes the outputs, known without loading it (so a cache hit stays cheap).
+
+    Settings left at "auto" stay "auto": they resolve the same way each time on one machine.
+    """
+    if settings.use_ctranslate2 and converted is not None:
+        return f"ctranslate2 {quantization} {settings.compute_type} {settings.device}"
+    return f"transformers {settings.dtype} {settings.device}"
 
 
 def _backend(registry: Registry, manifest: Manifest):

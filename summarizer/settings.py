@@ -14,6 +14,10 @@ def _path(value: str) -> Path:
     return Path(value).expanduser()
 
 
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 # Each SUMMARIZER_* variable (when set and not empty): the setting it sets and how its value is read.
 _FROM_ENV = {
     "SUMMARIZER_HOME": ("home", _path),
@@ -22,16 +26,13 @@ _FROM_ENV = {
     "SUMMARIZER_WORKERS": ("workers", int),
     "SUMMARIZER_DTYPE": ("dtype", str),
     "SUMMARIZER_COMPUTE_TYPE": ("compute_type", str),
+    "SUMMARIZER_USE_CTRANSLATE2": ("use_ctranslate2", _flag),
     "SUMMARIZER_BATCH_TOKENS": ("batch_tokens", int),
     "SUMMARIZER_TRANSLATOR": ("translator", str),
     "SUMMARIZER_SUMMARIZER": ("summarizer", str),
     "SUMMARIZER_GROUP_THRESHOLD": ("group_threshold", float),
     "SUMMARIZER_OUTLETS": ("outlets_file", _path),
 }
-
-
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True)

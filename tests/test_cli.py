@@ -72,6 +72,7 @@ def test_the_environment_sets_the_precision_of_each_engine():
     settings = Settings.resolve(env={"SUMMARIZER_DTYPE": "bfloat16", "SUMMARIZER_COMPUTE_TYPE": "int8_float16"})
     assert (settings.dtype, settings.compute_type) == ("bfloat16", "int8_float16")
     assert (Settings.resolve(env={}).dtype, Settings.resolve(env={}).compute_type) == ("auto", "auto")
+    assert Settings.resolve(env={}).use_ctranslate2 and not Settings.resolve(env={"SUMMARIZER_USE_CTRANSLATE2": "0"}).use_ctranslate2
 
 
 def test_global_options_win_over_the_same_settings_in_the_environment(runner, tmp_path, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import re
 import shutil
@@ -303,10 +304,33 @@ def test_cache_serves_repeats_without_loading_a_model(registry, monkeypatch):
 
 
 def test_cache_key_depends_on_everything_that_changes_the_output():
-    base = cache_key("translate", "m", "r1", {"num_beams": 4}, "نص")
-    assert base == cache_key("translate", "m", "r1", {"num_beams": 4}, "نَصّ")  # normalised input
-    assert len({base, cache_key("summarize", "m", "r1", {"num_beams": 4}, "نص"), cache_key("translate", "m2", "r1", {"num_beams": 4}, "نص"),
-                cache_key("translate", "m", "r2", {"num_beams": 4}, "نص"), cache_key("translate", "m", "r1", {"num_beams": 1}, "نص")}) == 5
+    def key(stage="translate", model="m", weights="r1", engine="ct2 int8", beams=4, text="نص"):
+        return cache_key(stage, model, weights, engine, {"num_beams": beams}, text)
+
+    assert key() == key(text="نَصّ")  # normalised input
+    others = [key(stage="summarize"), key(model="m2"), key(weights="r2"), key(engine="transformers float32"), key(beams=1)]
+    assert len({key(), *others}) == 6
+
+
+def test_another_engine_or_precision_is_not_served_from_the_cache(registry, monkeypatch):
+    manifest = registry.get("tiny-marian")
+    convert(registry, manifest, "int8")
+    cache = ResultCache(registry.settings.home / "cache.sqlite")
+    engines = []
+
+    def spy(manifest, model_dir, settings, converted_dir=None):
+        backend = load_backend(manifest, model_dir, settings, converted_dir)
+        engines.append(backend.describe())
+        return backend
+
+    monkeypatch.setattr("summarizer.models.load_backend", spy)
+    run_model("translate", registry, manifest, SENTENCES, cache)
+    # A user who turns the conversion off, or asks it for float32, wants what that produces, not int8's cached outputs.
+    for changed in ({"use_ctranslate2": False}, {"compute_type": "float32"}):
+        other = Registry.load(dataclasses.replace(registry.settings, **changed))
+        run_model("translate", other, manifest, SENTENCES, cache)
+    run_model("translate", registry, manifest, SENTENCES, cache)  # the first again: all cached
+    assert engines == ["ctranslate2 on cpu (int8_float32)", "transformers on cpu (float32)", "ctranslate2 on cpu (float32)"]
 
 
 def test_corrupt_cache_is_set_aside(tmp_path):
