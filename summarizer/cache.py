@@ -1,8 +1,8 @@
 """Result cache: model outputs stored by what produced them, so no output is computed twice.
 
 The key is a hash of the stage, model name, the installed weights' fingerprint (Registry.fingerprint),
-the engine and precision that run them, generation parameters and the normalised input. Lives in $SUMMARIZER_HOME/cache.sqlite (WAL: safe with
-two processes; a corrupt file is set aside with a warning).
+the engine and precision that run them, generation parameters and the normalised input. Lives in
+$SUMMARIZER_HOME/cache.sqlite (WAL: safe with two processes; a corrupt file is set aside with a warning).
 """
 
 from __future__ import annotations
