@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.backends import Generation, generate, load_backend
+from summarizer.backends import Generation, generate, load_backend, uses_ctranslate2
 from summarizer.cache import ResultCache, cache_key
 from summarizer.errors import (
     ConfigError,
@@ -158,7 +158,7 @@ def _engine(settings: Settings, converted: Path | None, quantization: str) -> st
 
     Settings left at "auto" stay "auto": they resolve the same way each time on one machine.
     """
-    if settings.use_ctranslate2 and converted is not None:
+    if uses_ctranslate2(settings, converted):  # the choice load_backend makes, so the key names what will run
         return f"ctranslate2 {quantization} {settings.compute_type} {settings.device}"
     return f"transformers {settings.dtype} {settings.device}"
 
