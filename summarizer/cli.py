@@ -33,7 +33,7 @@ from summarizer.render import (
     translation_text,
     write_atomic,
 )
-from summarizer.settings import MB, Settings
+from summarizer.settings import CHOICES, MB, Settings
 from summarizer.summarize import summarize_story
 from summarizer.translate import english_of, translate_articles, translate_lines
 
@@ -60,17 +60,18 @@ def out() -> Console:
 models_app = typer.Typer(help="Models: list, pull, import, convert, verify.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 _GLOBAL: dict[str, object] = {}
+Device = Enum("Device", {value: value for value in CHOICES["device"]}, type=str)
 
 
 @app.callback()
 def _commands(
     offline: Annotated[bool, typer.Option("--offline", help="Never use the network (also: HF_HUB_OFFLINE=1).")] = False,
-    device: Annotated[Optional[str], typer.Option(help="auto, cpu or cuda.")] = None,
-    threads: Annotated[Optional[int], typer.Option(help="CPU threads for the models (default: the backend decides).")] = None,
+    device: Annotated[Optional[Device], typer.Option(help="Where the models run (default: auto, a GPU when there is one).")] = None,
+    threads: Annotated[Optional[int], typer.Option(min=0, help="CPU threads for the models (default: the backend decides).")] = None,
 ) -> None:
     """Arabic news articles from many outlets into English briefings."""
     _GLOBAL.clear()
-    _GLOBAL.update({"offline": True if offline else None, "device": device, "threads": threads})
+    _GLOBAL.update({"offline": True if offline else None, "device": device.value if device else None, "threads": threads})
 
 
 def settings_from(**overrides: object) -> Settings:

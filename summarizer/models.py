@@ -9,7 +9,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.backends import Generation, generate, load_backend, uses_ctranslate2
+from summarizer.backends import (
+    Generation,
+    generate,
+    load_backend,
+    resolve,
+    uses_ctranslate2,
+)
 from summarizer.cache import ResultCache, cache_key
 from summarizer.errors import (
     ConfigError,
@@ -154,13 +160,15 @@ def run_model(
 
 
 def _engine(settings: Settings, converted: Path | None, quantization: str) -> str:
-    """What will run the model, as far as it changes the outputs, known without loading it (so a cache hit stays cheap).
+    """What will run the model, as far as it changes the outputs, known without loading the model.
 
-    Settings left at "auto" stay "auto": they resolve the same way each time on one machine.
+    "auto" is decided here as the engine will decide it, since one machine can run a model on its GPU one day and on
+    its CPU the next (CUDA_VISIBLE_DEVICES, a driver update), in another precision. Asking costs a cache hit the
+    engine's import: a tenth of a second for CTranslate2, seconds for torch.
     """
-    if uses_ctranslate2(settings, converted):  # the choice load_backend makes, so the key names what will run
-        return f"ctranslate2 {quantization} {settings.compute_type} {settings.device}"
-    return f"transformers {settings.dtype} {settings.device}"
+    ct2 = uses_ctranslate2(settings, converted)  # the choice load_backend makes, so the key names what will run
+    device, precision = resolve(settings, ct2)
+    return f"ctranslate2 {quantization} {precision} {device}" if ct2 else f"transformers {precision} {device}"
 
 
 def _backend(registry: Registry, manifest: Manifest):

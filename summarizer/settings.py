@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
+from summarizer.errors import ConfigError
+
 MB = 1024 * 1024
 
 
@@ -18,6 +20,13 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _yes_no(value: str) -> bool:
+    """A switch of ours: a value that is neither yes nor no is a mistake to report, not to read as no."""
+    if value.strip().lower() not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+        raise ValueError(value)
+    return _flag(value)
+
+
 # Each SUMMARIZER_* variable (when set and not empty): the setting it sets and how its value is read.
 _FROM_ENV = {
     "SUMMARIZER_HOME": ("home", _path),
@@ -26,13 +35,23 @@ _FROM_ENV = {
     "SUMMARIZER_WORKERS": ("workers", int),
     "SUMMARIZER_DTYPE": ("dtype", str),
     "SUMMARIZER_COMPUTE_TYPE": ("compute_type", str),
-    "SUMMARIZER_USE_CTRANSLATE2": ("use_ctranslate2", _flag),
+    "SUMMARIZER_USE_CTRANSLATE2": ("use_ctranslate2", _yes_no),
     "SUMMARIZER_BATCH_TOKENS": ("batch_tokens", int),
     "SUMMARIZER_TRANSLATOR": ("translator", str),
     "SUMMARIZER_SUMMARIZER": ("summarizer", str),
     "SUMMARIZER_GROUP_THRESHOLD": ("group_threshold", float),
     "SUMMARIZER_OUTLETS": ("outlets_file", _path),
 }
+_EXPECTED = {int: "a whole number", float: "a number", _yes_no: "1 or 0 (yes or no)"}
+
+# The values a setting may take, where only some do. compute_type: CTranslate2's compute types, and "auto", the
+# tool's own rule (summarizer.backends.resolve).
+CHOICES = {
+    "device": ("auto", "cpu", "cuda"),
+    "dtype": ("auto", "float32", "float16", "bfloat16"),
+    "compute_type": ("auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"),
+}
+_AT_LEAST = {"threads": 0, "workers": 0, "batch_tokens": 1}
 
 
 @dataclass(frozen=True)
@@ -70,9 +89,23 @@ class Settings:
     def resolve(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
         """Defaults, overridden by SUMMARIZER_* (and HF_HUB_OFFLINE) variables, then by explicit values."""
         env = os.environ if env is None else env
-        settings = cls()
-        from_env: dict[str, object] = {name: parse(env[var]) for var, (name, parse) in _FROM_ENV.items() if env.get(var)}
+        from_env: dict[str, object] = {}
+        source: dict[str, str] = {}  # where each value came from, for the message when one is not valid
+        for var, (name, parse) in _FROM_ENV.items():
+            if env.get(var):
+                source[name] = f"{var}={env[var]!r}"
+                try:
+                    from_env[name] = parse(env[var])
+                except ValueError:
+                    raise ConfigError(f"{source[name]}: expected {_EXPECTED[parse]}; change or unset it") from None
         if _flag(env.get("SUMMARIZER_OFFLINE")) or _flag(env.get("HF_HUB_OFFLINE")):
             from_env["offline"] = True
         explicit = {k: v for k, v in overrides.items() if v is not None}
-        return replace(settings, **{**from_env, **explicit})  # explicit values win over the environment
+        source.update({name: f"{name} {value!r}" for name, value in explicit.items()})
+        values = {**from_env, **explicit}  # explicit values win over the environment
+        for name, value in values.items():
+            if name in CHOICES and value not in CHOICES[name]:
+                raise ConfigError(f"{source[name]}: expected one of {', '.join(CHOICES[name])}")
+            if name in _AT_LEAST and value < _AT_LEAST[name]:
+                raise ConfigError(f"{source[name]}: expected a whole number of at least {_AT_LEAST[name]}")
+        return replace(cls(), **values)

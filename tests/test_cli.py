@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from summarizer.cli import EXIT_NO_INPUT, EXIT_SOME_INPUTS_BAD, app
 
 
@@ -73,6 +75,25 @@ def test_the_environment_sets_the_precision_of_each_engine():
     assert (settings.dtype, settings.compute_type) == ("bfloat16", "int8_float16")
     assert (Settings.resolve(env={}).dtype, Settings.resolve(env={}).compute_type) == ("auto", "auto")
     assert Settings.resolve(env={}).use_ctranslate2 and not Settings.resolve(env={"SUMMARIZER_USE_CTRANSLATE2": "0"}).use_ctranslate2
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("SUMMARIZER_DEVICE", "gpu", "expected one of auto, cpu, cuda"),
+        ("SUMMARIZER_DTYPE", "int8", "expected one of auto, float32, float16, bfloat16"),
+        ("SUMMARIZER_COMPUTE_TYPE", "int4", "expected one of auto, default, int8,"),
+        ("SUMMARIZER_THREADS", "two", "expected a whole number"),
+        ("SUMMARIZER_BATCH_TOKENS", "0", "expected a whole number of at least 1"),
+        ("SUMMARIZER_USE_CTRANSLATE2", "nope", "expected 1 or 0"),
+    ],
+)
+def test_a_bad_setting_is_one_line_that_names_it(runner, tmp_path, monkeypatch, variable, value, expected):
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path))
+    monkeypatch.setenv(variable, value)
+    result = runner.invoke(app, ["models", "list"])
+    (line,) = result.stderr.strip().splitlines()  # one line, no traceback
+    assert result.exit_code == 2 and line.startswith(f"summarizer: error: {variable}={value!r}: {expected}"), line
 
 
 def test_global_options_win_over_the_same_settings_in_the_environment(runner, tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
 
+import ctranslate2
 import pytest
 
 from summarizer.backends import load_backend
@@ -312,10 +313,9 @@ def test_cache_key_depends_on_everything_that_changes_the_output():
     assert len({key(), *others}) == 6
 
 
-def test_another_engine_or_precision_is_not_served_from_the_cache(registry, monkeypatch):
-    manifest = registry.get("tiny-marian")
-    convert(registry, manifest, "int8")
-    cache = ResultCache(registry.settings.home / "cache.sqlite")
+@pytest.fixture
+def loaded(monkeypatch) -> list[str]:
+    """The engines run_model loads, in order (a run served from the cache loads none)."""
     engines = []
 
     def spy(manifest, model_dir, settings, converted_dir=None):
@@ -324,13 +324,31 @@ def test_another_engine_or_precision_is_not_served_from_the_cache(registry, monk
         return backend
 
     monkeypatch.setattr("summarizer.models.load_backend", spy)
+    return engines
+
+
+def test_another_engine_or_precision_is_not_served_from_the_cache(registry, loaded):
+    manifest = registry.get("tiny-marian")
+    convert(registry, manifest, "int8")
+    cache = ResultCache(registry.settings.home / "cache.sqlite")
     run_model("translate", registry, manifest, SENTENCES, cache)
     # A user who turns the conversion off, or asks it for float32, wants what that produces, not int8's cached outputs.
     for changed in ({"use_ctranslate2": False}, {"compute_type": "float32"}):
         other = Registry.load(dataclasses.replace(registry.settings, **changed))
         run_model("translate", other, manifest, SENTENCES, cache)
     run_model("translate", registry, manifest, SENTENCES, cache)  # the first again: all cached
-    assert engines == ["ctranslate2 on cpu (int8_float32)", "transformers on cpu (float32)", "ctranslate2 on cpu (float32)"]
+    assert loaded == ["ctranslate2 on cpu (int8_float32)", "transformers on cpu (float32)", "ctranslate2 on cpu (float32)"]
+
+
+def test_device_auto_is_cached_as_the_device_it_picks(registry, loaded):
+    """auto runs on the CPU where there is no GPU, so it shares --device cpu's outputs; on a GPU it runs float16, so not."""
+    manifest = registry.get("tiny-marian")
+    convert(registry, manifest, "int8")
+    cache = ResultCache(registry.settings.home / "cache.sqlite")
+    for device in ("auto", "cpu", "auto", "cpu"):
+        run_model("translate", Registry.load(dataclasses.replace(registry.settings, device=device)), manifest, SENTENCES, cache)
+    cpu = "ctranslate2 on cpu (int8_float32)"
+    assert loaded == (["ctranslate2 on cuda (float16)", cpu] if ctranslate2.get_cuda_device_count() else [cpu])
 
 
 def test_corrupt_cache_is_set_aside(tmp_path):
@@ -376,5 +394,10 @@ def test_models_cli_import_convert_verify(runner, tmp_path, tiny_models, monkeyp
     assert runner.invoke(app, ["models", "convert", "tiny-marian"]).exit_code == 0
     result = runner.invoke(app, ["--device", "cpu", "models", "verify", "tiny-marian"])
     assert "loaded with ctranslate2 on cpu (int8" in result.stdout, result.output
+    if not ctranslate2.get_cuda_device_count():  # asking for a GPU that is not there is one line, not a traceback
+        result = runner.invoke(app, ["--device", "cuda", "models", "verify", "tiny-marian"])
+        assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+            "summarizer: error: device cuda (--device or SUMMARIZER_DEVICE): CTranslate2 finds no CUDA device on this machine; use auto or cpu"
+        ]
     listing = runner.invoke(app, ["models", "list"]).stdout
     assert "tiny-marian" in listing

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from summarizer.backends.base import Backend, Generation, generate
+from summarizer.errors import ConfigError
 from summarizer.registry import Manifest
 from summarizer.settings import Settings
 
-__all__ = ["Backend", "Generation", "generate", "load_backend", "uses_ctranslate2"]
+__all__ = ["Backend", "Generation", "generate", "load_backend", "resolve", "uses_ctranslate2"]
 
 _LOADED: dict[tuple, Backend] = {}
 
@@ -18,9 +19,36 @@ def uses_ctranslate2(settings: Settings, converted_dir: Path | None) -> bool:
     return settings.use_ctranslate2 and converted_dir is not None and (converted_dir / "model.bin").exists()
 
 
+def resolve(settings: Settings, ct2: bool) -> tuple[str, str]:
+    """(device, precision) a model runs with on this engine: the settings, with "auto" decided as the engine sees it."""
+    device = settings.device
+    if device == "auto":
+        device = "cuda" if _sees_cuda(ct2) else "cpu"
+    precision = settings.compute_type if ct2 else settings.dtype
+    if precision == "auto":
+        # Half precision on a GPU (for CTranslate2 float16 ran 1.2-1.4x faster than int8_float16 there, at 1.1-1.3x
+        # its GPU memory: bench/translate_speed.py --device cuda); on CPU int8 for CTranslate2, float32 for transformers.
+        precision = "float16" if device == "cuda" else "int8" if ct2 else "float32"
+    return device, precision
+
+
+def _sees_cuda(ct2: bool) -> bool:
+    """Whether the engine finds a CUDA device (asking imports it: ctranslate2 in a tenth of a second, torch in seconds)."""
+    if ct2:
+        import ctranslate2
+
+        return ctranslate2.get_cuda_device_count() > 0
+    import torch
+
+    return torch.cuda.is_available()
+
+
 def load_backend(manifest: Manifest, model_dir: Path, settings: Settings, converted_dir: Path | None = None) -> Backend:
     """Load a model once per process: CTranslate2 when a conversion is present (and allowed), else transformers."""
     use_ct2 = uses_ctranslate2(settings, converted_dir)
+    if settings.device == "cuda" and not _sees_cuda(use_ct2):
+        engine = "CTranslate2" if use_ct2 else "torch"
+        raise ConfigError(f"device cuda (--device or SUMMARIZER_DEVICE): {engine} finds no CUDA device on this machine; use auto or cpu")
     key = (manifest.name, str(model_dir), use_ct2, settings.device, settings.dtype, settings.compute_type, settings.threads, settings.workers)
     if key not in _LOADED:
         if use_ct2:

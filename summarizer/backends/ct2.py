@@ -9,17 +9,10 @@ from pathlib import Path
 
 import ctranslate2
 
+from summarizer.backends import resolve
 from summarizer.backends.base import Backend
 from summarizer.registry import Manifest
 from summarizer.settings import Settings
-
-
-def device_for(settings: Settings) -> str:
-    """cuda when asked for or (auto) available, else cpu."""
-    if settings.device == "auto":
-        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-    return settings.device
-
 
 # Sentences per job handed to a worker: on the benchmark's batch as fast as 16, with a third less memory.
 JOB_SENTENCES = 8
@@ -41,9 +34,7 @@ def thread_split(device: str, threads: int, workers: int = 0) -> tuple[int, int]
 
 def load(manifest: Manifest, model_dir: Path, converted_dir: Path, settings: Settings) -> Backend:
     """Load a converted model; the tokenizer comes from the original folder."""
-    device = device_for(settings)
-    # On a GPU float16 ran 1.2-1.4x faster than int8_float16 at 1.1-1.3x its GPU memory (bench/translate_speed.py --device cuda).
-    compute_type = settings.compute_type if settings.compute_type != "auto" else ("float16" if device == "cuda" else "int8")
+    device, compute_type = resolve(settings, ct2=True)
     engine = ctranslate2.Translator if manifest.backend == "seq2seq" else ctranslate2.Generator
     workers, threads = thread_split(device, settings.threads, settings.workers)
     model = engine(str(converted_dir), device=device, compute_type=compute_type, inter_threads=workers, intra_threads=threads)

@@ -8,6 +8,7 @@ import torch
 import transformers
 from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
+from summarizer.backends import resolve
 from summarizer.backends.base import Backend
 from summarizer.registry import Manifest
 from summarizer.settings import Settings
@@ -18,19 +19,12 @@ transformers.utils.logging.set_verbosity_error()
 _DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
 
 
-def device_for(settings: Settings) -> str:
-    """cuda when asked for or (auto) available, else cpu."""
-    if settings.device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return settings.device
-
-
 def load(manifest: Manifest, model_dir: Path, settings: Settings) -> Backend:
     """Load a model folder (safetensors only, no remote code, local files only)."""
-    device = device_for(settings)
+    device, precision = resolve(settings, ct2=False)
     if settings.threads:
         torch.set_num_threads(settings.threads)
-    dtype = _DTYPES.get(settings.dtype) or (torch.float16 if device == "cuda" else torch.float32)
+    dtype = _DTYPES[precision]
     auto_model = AutoModelForSeq2SeqLM if manifest.backend == "seq2seq" else AutoModelForCausalLM
     tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True, trust_remote_code=False)
     model = auto_model.from_pretrained(model_dir, local_files_only=True, trust_remote_code=False, use_safetensors=True, dtype=dtype)
