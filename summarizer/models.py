@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -168,7 +169,11 @@ def _engine(settings: Settings, converted: Path | None, quantization: str) -> st
     """
     ct2 = uses_ctranslate2(settings, converted)  # the choice load_backend makes, so the key names what will run
     device, precision = resolve(settings, ct2)
-    return f"ctranslate2 {quantization} {precision} {device}" if ct2 else f"transformers {precision} {device}"
+    if not ct2:
+        return f"transformers {precision} {device}"
+    # CTranslate2 reads this itself; other CPU kernels round differently, enough to flip nearly tied beams (README).
+    isa = os.environ.get("CT2_FORCE_CPU_ISA", "") if device == "cpu" else ""
+    return f"ctranslate2 {quantization} {precision} {device} {isa}".rstrip()
 
 
 def _backend(registry: Registry, manifest: Manifest):

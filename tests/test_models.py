@@ -327,7 +327,7 @@ def loaded(monkeypatch) -> list[str]:
     return engines
 
 
-def test_another_engine_or_precision_is_not_served_from_the_cache(registry, loaded):
+def test_another_engine_or_precision_is_not_served_from_the_cache(registry, loaded, monkeypatch):
     manifest = registry.get("tiny-marian")
     convert(registry, manifest, "int8")
     cache = ResultCache(registry.settings.home / "cache.sqlite")
@@ -338,6 +338,9 @@ def test_another_engine_or_precision_is_not_served_from_the_cache(registry, load
         run_model("translate", other, manifest, SENTENCES, cache)
     run_model("translate", registry, manifest, SENTENCES, cache)  # the first again: all cached
     assert loaded == ["ctranslate2 on cpu (int8_float32)", "transformers on cpu (float32)", "ctranslate2 on cpu (float32)"]
+    monkeypatch.setenv("CT2_FORCE_CPU_ISA", "GENERIC")  # other CPU kernels: the default kernels' outputs are not theirs
+    run_model("translate", registry, manifest, SENTENCES, cache)
+    assert len(loaded) == 4
 
 
 def test_device_auto_is_cached_as_the_device_it_picks(registry, loaded):
@@ -349,6 +352,16 @@ def test_device_auto_is_cached_as_the_device_it_picks(registry, loaded):
         run_model("translate", Registry.load(dataclasses.replace(registry.settings, device=device)), manifest, SENTENCES, cache)
     cpu = "ctranslate2 on cpu (int8_float32)"
     assert loaded == (["ctranslate2 on cuda (float16)", cpu] if ctranslate2.get_cuda_device_count() else [cpu])
+
+
+def test_new_weights_under_a_name_replace_the_loaded_model_in_a_running_process(registry, tmp_path, tiny_models):
+    manifest = registry.get("tiny-marian")
+    before = [g.text for g in run_model("translate", registry, manifest, SENTENCES)]
+    other = build_marian(tiny_models["spm"], tmp_path / "other", init_std=1.0)
+    import_model(registry, manifest, other)  # a long-lived process (a notebook, a service) sees new weights
+    after = [g.text for g in run_model("translate", registry, manifest, SENTENCES)]
+    fresh = generate(load_backend(manifest, other, registry.settings), SENTENCES, dict(manifest.generation))
+    assert after == [g.text for g in fresh] != before
 
 
 def test_corrupt_cache_is_set_aside(tmp_path):

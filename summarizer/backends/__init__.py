@@ -11,7 +11,7 @@ from summarizer.settings import Settings
 
 __all__ = ["Backend", "Generation", "generate", "load_backend", "resolve", "uses_ctranslate2"]
 
-_LOADED: dict[tuple, Backend] = {}
+_LOADED: dict[tuple, tuple[tuple, Backend]] = {}  # (settings…) -> (the files' stamp, the model)
 
 
 def uses_ctranslate2(settings: Settings, converted_dir: Path | None) -> bool:
@@ -44,19 +44,37 @@ def _sees_cuda(ct2: bool) -> bool:
 
 
 def load_backend(manifest: Manifest, model_dir: Path, settings: Settings, converted_dir: Path | None = None) -> Backend:
-    """Load a model once per process: CTranslate2 when a conversion is present (and allowed), else transformers."""
+    """Load a model once per process (again when its files change): CTranslate2 when a conversion is present (and
+    allowed), else transformers."""
     use_ct2 = uses_ctranslate2(settings, converted_dir)
     if settings.device == "cuda" and not _sees_cuda(use_ct2):
         engine = "CTranslate2" if use_ct2 else "torch"
         raise ConfigError(f"device cuda (--device or SUMMARIZER_DEVICE): {engine} finds no CUDA device on this machine; use auto or cpu")
     key = (manifest.name, str(model_dir), use_ct2, settings.device, settings.dtype, settings.compute_type, settings.threads, settings.workers)
-    if key not in _LOADED:
+    # New weights imported, pulled or converted into the same folders while this process runs replace the model
+    # loaded from the old ones, which would otherwise go on answering, and be cached, under the new weights' name.
+    stamp = _stamp(model_dir, converted_dir if use_ct2 else None)
+    if key not in _LOADED or _LOADED[key][0] != stamp:
+        _LOADED.pop(key, None)  # let the old model go before the new one loads
         if use_ct2:
             from summarizer.backends.ct2 import load as load_ct2
 
-            _LOADED[key] = load_ct2(manifest, model_dir, converted_dir, settings)
+            _LOADED[key] = stamp, load_ct2(manifest, model_dir, converted_dir, settings)
         else:
             from summarizer.backends.hf import load as load_hf
 
-            _LOADED[key] = load_hf(manifest, model_dir, settings)
-    return _LOADED[key]
+            _LOADED[key] = stamp, load_hf(manifest, model_dir, settings)
+    return _LOADED[key][1]
+
+
+def _stamp(*folders: Path | None) -> tuple:
+    """The files in folders as the system sees them (name, size, time, inode: a replaced file differs even when
+    copied with its time), read without opening any."""
+    return tuple(
+        (path.name, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        for folder in folders
+        if folder is not None
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+        for stat in [path.stat()]
+    )
