@@ -15,6 +15,7 @@ import pytest
 
 from summarizer.backends import load_backend
 from summarizer.backends.base import batches, fit, generate
+from summarizer.backends.ct2 import CT2Backend, MarianPieces
 from summarizer.backends.ct2 import convert as convert_ct2
 from summarizer.cache import ResultCache, cache_key
 from summarizer.cli import app
@@ -228,6 +229,19 @@ def test_ctranslate2_workers_split_a_batch_and_keep_its_order(tmp_path, tiny_mod
     alone = [generate(backend, [t], {"max_new_tokens": 6})[0] for t in texts]
     assert [g.text for g in together] == [g.text for g in alone]
     assert len({g.text for g in alone}) > 3  # outputs differ by input, so a mix-up would show
+
+
+def test_a_gpu_without_ctranslate2s_cuda_libraries_is_one_clear_error(registry):
+    """As on a machine with only CUDA 13's libraries (seen on an H100): the GPU is found, the first batch fails."""
+    manifest = registry.get("tiny-marian")
+
+    def translate_batch(*args, **kwargs):
+        raise RuntimeError("Library libcublas.so.12 is not found or cannot be loaded")  # CTranslate2 4.8.5's words
+
+    gpu = SimpleNamespace(num_translators=1, device="cuda", translate_batch=translate_batch)
+    backend = CT2Backend(manifest, MarianPieces(registry.require(manifest)), gpu)
+    with pytest.raises(ConfigError, match=r"libcublas\.so\.12 is not found.*nvidia-cublas-cu12.*--device cpu"):
+        generate(backend, SENTENCES, {"num_beams": 1})
 
 
 def test_ctranslate2_causal_generator(registry):

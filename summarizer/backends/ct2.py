@@ -11,6 +11,7 @@ import ctranslate2
 
 from summarizer.backends import resolve
 from summarizer.backends.base import Backend
+from summarizer.errors import ConfigError
 from summarizer.registry import Manifest
 from summarizer.settings import Settings
 
@@ -135,14 +136,27 @@ class CT2Backend(Backend):
         per_job = min(JOB_SENTENCES, math.ceil(len(tokens) / self.workers)) if self.model.device == "cpu" else 0
         options = {"max_batch_size": per_job, "beam_size": beams, "no_repeat_ngram_size": int(params.get("no_repeat_ngram_size", 0)),
                    "length_penalty": float(params.get("length_penalty", 1.0)), "repetition_penalty": float(params.get("repetition_penalty", 1.0))}
-        if self.kind == "seq2seq":
-            # Inputs already fit the manifest's limit (generate splits them); CTranslate2's own cut at 1,024 stays off.
-            results = self.model.translate_batch(tokens, max_input_length=0, max_decoding_length=max_new,
-                                                 min_decoding_length=int(params.get("min_new_tokens", 0)), **options)
-            outputs = [r.hypotheses[0] for r in results]
-        else:
-            # Without the prompt in the result, CTranslate2 counts both lengths from the prompt's end, as transformers does.
-            results = self.model.generate_batch(tokens, max_length=max_new, min_length=int(params.get("min_new_tokens", 0)),
-                                                include_prompt_in_result=False, **options)
-            outputs = [r.sequences[0] for r in results]
+        try:
+            if self.kind == "seq2seq":
+                # Inputs already fit the manifest's limit (generate splits them); CTranslate2's own cut at 1,024 stays off.
+                results = self.model.translate_batch(tokens, max_input_length=0, max_decoding_length=max_new,
+                                                     min_decoding_length=int(params.get("min_new_tokens", 0)), **options)
+                outputs = [r.hypotheses[0] for r in results]
+            else:
+                # Without the prompt in the result, CTranslate2 counts both lengths from the prompt's end, as transformers does.
+                results = self.model.generate_batch(tokens, max_length=max_new, min_length=int(params.get("min_new_tokens", 0)),
+                                                    include_prompt_in_result=False, **options)
+                outputs = [r.sequences[0] for r in results]
+        except RuntimeError as exc:
+            # CTranslate2 opens the CUDA libraries it was built against at its first batch on a GPU; a machine with
+            # another CUDA (only 13's, say) has the GPU but not them.
+            if "cannot be loaded" in str(exc):
+                raise ConfigError(f"CTranslate2 cannot run on the GPU: {exc}; {_CUDA_FIX}") from None
+            raise
         return [self._text(o) for o in outputs]
+
+
+_CUDA_FIX = (
+    "CTranslate2 4.x needs CUDA 12's libraries: `pip install nvidia-cublas-cu12` and put its lib folder on LD_LIBRARY_PATH, "
+    "or run on the CPU (--device cpu), or with transformers on the GPU (SUMMARIZER_USE_CTRANSLATE2=0)"
+)
