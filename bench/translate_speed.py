@@ -478,8 +478,7 @@ def main() -> None:
                "behind CTranslate2's own published CPU table (OPUS-MT en-de: 147.3 target tokens/s for transformers, 696.1 for CTranslate2 int8, "
                "4.7×; 4 threads of a Cascade Lake Xeon, c5.2xlarge): plain `generate` on the same model and batch, outside the tool. "
                if args.baseline_python else "")
-            + 
-            f"{timing} (this shared VM's speed drifts from minute to minute, and pairing cancels most of it); 'steal' is the share of the "
+            + f"{timing} (this shared VM's speed drifts from minute to minute, and pairing cancels most of it); 'steal' is the share of the "
             "machine's CPU time the host took during that engine's batches (median over rounds). Peak memory is a process's "
             "maximum resident set over its whole life (VmHWM: getrusage's figure would carry this script's own size into the "
             "workers); 'added' subtracts what the process held before "

@@ -16,13 +16,16 @@ def _path(value: str) -> Path:
     return Path(value).expanduser()
 
 
+_YES, _NO = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
 def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+    return (value or "").strip().lower() in _YES
 
 
 def _yes_no(value: str) -> bool:
     """A switch of ours: a value that is neither yes nor no is a mistake to report, not to read as no."""
-    if value.strip().lower() not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+    if value.strip().lower() not in _YES | _NO:
         raise ValueError(value)
     return _flag(value)
 
