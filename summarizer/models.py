@@ -164,8 +164,8 @@ def _engine(settings: Settings, converted: Path | None, quantization: str) -> st
     """What will run the model, as far as it changes the outputs, known without loading the model.
 
     "auto" is decided here as the engine will decide it, since one machine can run a model on its GPU one day and on
-    its CPU the next (CUDA_VISIBLE_DEVICES, a driver update), in another precision. Asking costs a cache hit the
-    engine's import: a tenth of a second for CTranslate2, seconds for torch.
+    its CPU the next (CUDA_VISIBLE_DEVICES, a driver update), in another precision. On a machine with a GPU, asking
+    costs a cache hit the engine's import: a tenth of a second for CTranslate2, seconds for torch.
     """
     ct2 = uses_ctranslate2(settings, converted)  # the choice load_backend makes, so the key names what will run
     device, precision = resolve(settings, ct2)

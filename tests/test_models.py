@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import multiprocessing
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -366,6 +369,30 @@ def test_device_auto_is_cached_as_the_device_it_picks(registry, loaded):
         run_model("translate", Registry.load(dataclasses.replace(registry.settings, device=device)), manifest, SENTENCES, cache)
     cpu = "ctranslate2 on cpu (int8_float32)"
     assert loaded == (["ctranslate2 on cuda (float16)", cpu] if ctranslate2.get_cuda_device_count() else [cpu])
+
+
+_CACHE_HIT = """
+import json, sys
+from pathlib import Path
+from summarizer.cache import ResultCache
+from summarizer.models import run_model
+from summarizer.registry import Registry
+from summarizer.settings import Settings
+home = Path(sys.argv[1])
+registry = Registry.load(Settings.resolve(env={}, home=home, threads=1))  # device auto
+outputs = run_model("translate", registry, registry.get("tiny-marian"), json.loads(sys.argv[2]), ResultCache(home / "cache.sqlite"))
+print(json.dumps({"texts": [g.text for g in outputs], "torch": "torch" in sys.modules}))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux" or any(Path("/dev").glob("nvidia*")), reason="where a GPU may be, auto asks torch")
+def test_a_cache_hit_on_a_machine_without_a_gpu_does_not_import_torch(registry):
+    """auto must be decided to key the cache; where /dev shows no GPU it is the CPU, without torch's seconds of import."""
+    manifest = registry.get("tiny-marian")
+    first = run_model("translate", registry, manifest, SENTENCES, ResultCache(registry.settings.cache_path))  # --device cpu
+    args = [sys.executable, "-c", _CACHE_HIT, str(registry.settings.home), json.dumps(SENTENCES)]
+    again = json.loads(subprocess.run(args, capture_output=True, text=True, check=True).stdout)
+    assert again == {"texts": [g.text for g in first], "torch": False}
 
 
 def test_new_weights_under_a_name_replace_the_loaded_model_in_a_running_process(registry, tmp_path, tiny_models):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 from summarizer.backends.base import Backend, Generation, generate
@@ -12,6 +14,8 @@ from summarizer.settings import Settings
 __all__ = ["Backend", "Generation", "generate", "load_backend", "resolve", "uses_ctranslate2"]
 
 _LOADED: dict[tuple, tuple[tuple, Backend]] = {}  # (settings…) -> (the files' stamp, the model)
+# What a GPU is reached through on Linux: NVIDIA's driver (nvidia*), Jetson's (nvhost*, nvmap), WSL2 (dxg), ROCm (kfd).
+_GPU_DEVICE_FILES = ("nvidia", "nvhost", "nvmap", "dxg", "kfd")
 
 
 def uses_ctranslate2(settings: Settings, converted_dir: Path | None) -> bool:
@@ -34,6 +38,8 @@ def resolve(settings: Settings, ct2: bool) -> tuple[str, str]:
 
 def _sees_cuda(ct2: bool) -> bool:
     """Whether the engine finds a CUDA device (asking imports it: ctranslate2 in a tenth of a second, torch in seconds)."""
+    if _no_gpu_device_files():  # no engine can find one: spares a cache hit on a CPU machine torch's import
+        return False
     if ct2:
         import ctranslate2
 
@@ -41,6 +47,16 @@ def _sees_cuda(ct2: bool) -> bool:
     import torch
 
     return torch.cuda.is_available()
+
+
+def _no_gpu_device_files() -> bool:
+    """True on Linux when /dev holds none of the files any GPU driver is reached through."""
+    if sys.platform != "linux":
+        return False
+    try:
+        return not any(name.startswith(_GPU_DEVICE_FILES) for name in os.listdir("/dev"))
+    except OSError:
+        return False
 
 
 def load_backend(manifest: Manifest, model_dir: Path, settings: Settings, converted_dir: Path | None = None) -> Backend:
