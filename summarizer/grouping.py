@@ -20,8 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse.csgraph import connected_components
 
 from summarizer.arabic import split_sentences
 from summarizer.records import Article, Story
@@ -79,6 +77,10 @@ def pair_similarities(nodes: list[Node]) -> np.ndarray:
 
 def cluster(nodes: list[Node], threshold: float) -> list[list[int]]:
     """Indices of nodes grouped into stories (average linkage at threshold), each list sorted."""
+    # Imported here, not at the top: a third of a second at every start that commands which never group would pay.
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.sparse.csgraph import connected_components
+
     if not nodes:
         return []
     features = _Features.of(nodes)
