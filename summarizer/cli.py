@@ -49,12 +49,15 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Everything these print is data (titles, outlets, file names, error text): never read as rich markup or emoji codes,
+# where a title's "[/]" would crash the table and a "[link=…]" would turn into a link.
+_PLAIN = {"markup": False, "emoji": False, "highlight": False}
+err = Console(stderr=True, soft_wrap=True, **_PLAIN)
 
 
 def out() -> Console:
     """Console for tables on stdout: the terminal's width, or wide enough not to wrap names when piped."""
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    return Console(width=None if sys.stdout.isatty() else 160, **_PLAIN)
 
 
 models_app = typer.Typer(help="Models: list, pull, import, convert, verify.", no_args_is_help=True)
@@ -104,12 +107,12 @@ Paths = Annotated[list[str], typer.Argument(help="Files, folders (recursive), gl
 
 def _warn(message: str) -> None:
     """A library warning (say, a corrupt cache set aside) as one line on stderr."""
-    err.print(f"summarizer: warning: {message}", markup=False)
+    err.print(f"summarizer: warning: {message}")
 
 
 def report(problem: Problem) -> None:
     """One line on stderr for an input that was skipped."""
-    err.print(f"summarizer: skipped {problem}", markup=False)
+    err.print(f"summarizer: skipped {problem}")
 
 
 def handles_errors(command):
@@ -120,7 +123,7 @@ def handles_errors(command):
         try:
             return command(*args, **kwargs)
         except SummarizerError as exc:
-            err.print(f"summarizer: error: {exc}", markup=False)
+            err.print(f"summarizer: error: {exc}")
             raise typer.Exit(exc.exit_code) from exc
 
     return wrapper
@@ -166,7 +169,7 @@ def _read_articles(
             if each:
                 each(item)
     if not articles:
-        err.print("summarizer: no articles found in the inputs", markup=False)
+        err.print("summarizer: no articles found in the inputs")
         raise typer.Exit(EXIT_NO_INPUT)
     return articles, problems
 
@@ -206,7 +209,7 @@ def eval_grouping(
     predicted = {a.id: s.id for s in stories for a in s.articles}
     missing = sorted(set(predicted) - set(labels))
     if missing:
-        err.print(f"summarizer: {len(missing)} article(s) have no gold label and are not scored (first: {missing[0]})", markup=False)
+        err.print(f"summarizer: {len(missing)} article(s) have no gold label and are not scored (first: {missing[0]})")
     result = {**bcubed(predicted, labels), "threshold": settings.group_threshold}
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
 
@@ -251,7 +254,7 @@ def brief(
         with err.status("grouping, summarising, translating…", spinner="dots") if not quiet else contextlib.nullcontext():
             briefing = build_briefing(articles, settings, registry, cache, length, date, store)
     for note in briefing.notes:
-        err.print(f"summarizer: {note}", markup=False)
+        err.print(f"summarizer: {note}")
     name = f"briefing-{briefing.date}"
     _write_report(out_dir, name, briefing_markdown(briefing), briefing_dict(briefing))
     seconds = time.perf_counter() - started
@@ -259,7 +262,7 @@ def brief(
     write_atomic(out_dir / f"{name}.run.json", json.dumps({"seconds": round(seconds, 2), "articles": len(articles), "stories": len(briefing.stories)}) + "\n")
     if not quiet:
         count = f"{len(briefing.stories)} stor{'y' if len(briefing.stories) == 1 else 'ies'}"
-        err.print(f"summarizer: wrote {out_dir / name}.md and .json: {count} from {len(articles)} articles in {seconds:.1f} s", markup=False)
+        err.print(f"summarizer: wrote {out_dir / name}.md and .json: {count} from {len(articles)} articles in {seconds:.1f} s")
     if problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 
@@ -296,9 +299,9 @@ def compare(
         english, missing = english_of(texts, Registry.load(settings), cache)
     notes = [f"{missing}; the Arabic is shown"] if missing else []
     for note in notes:
-        err.print(f"summarizer: {note}", markup=False)
+        err.print(f"summarizer: {note}")
     _write_report(out_dir, f"compare-{chosen.id}", comparison_markdown(result, chosen.id, chosen.title, english, notes), comparison_dict(result, chosen.id, chosen.title, english, notes))
-    err.print(f"summarizer: wrote {out_dir}/compare-{chosen.id}.md and .json", markup=False)
+    err.print(f"summarizer: wrote {out_dir}/compare-{chosen.id}.md and .json")
     if problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 
@@ -327,10 +330,10 @@ def translate(
         text = "\n---\n\n".join(translation_markdown(d, bilingual) for d in docs)
     for d in docs:
         if d.status not in ("translated", "passthrough"):
-            err.print(f"summarizer: {d.article.source}: {d.status}", markup=False)
+            err.print(f"summarizer: {d.article.source}: {d.status}")
     flagged = sum(len(d.flagged) for d in docs)
     if flagged:
-        err.print(f"summarizer: {flagged} sentence(s) failed a check; see the Checks section or the JSON flags", markup=False)
+        err.print(f"summarizer: {flagged} sentence(s) failed a check; see the Checks section or the JSON flags")
     if out_file:
         write_atomic(out_file, text)
     else:
@@ -427,7 +430,7 @@ def models_pull(name: Annotated[str, typer.Argument(help="A model name from `sum
     registry = Registry.load(settings_from())
     manifest = registry.resolve(name, "translate")
     if not registry.settings.offline:
-        err.print(f"summarizer: downloading {manifest.hf_id}@{manifest.revision} (about {manifest.size_mb or '?'} MB)", markup=False)
+        err.print(f"summarizer: downloading {manifest.hf_id}@{manifest.revision} (about {manifest.size_mb or '?'} MB)")
     print(pull(registry, manifest))
     _say_if_stale(registry, manifest)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,19 @@ def test_ingest_table(runner, seeds_dir):
     assert result.exit_code == 0
     assert "5 article(s)" in result.stdout
     assert "Arabi21" in result.stdout and "unknown" in result.stdout
+
+
+@pytest.mark.parametrize("command", [["ingest", "--format", "table"], ["group", "--format", "table", "--no-store"]])
+def test_tables_print_titles_and_outlets_as_written(runner, tmp_path, monkeypatch, command):
+    """Article text is data: rich markup or emoji codes in it are printed, not obeyed (a stray "[/]" crashed the table)."""
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path / "home"))
+    title, outlet = "[/] قمة [bold]بوتين[/bold] :fire:", "[link=https://example.com]Outlet[/link]"
+    text = "قال الكرملين إن بوتين سيزور كوريا الشمالية. ووصل الرئيس الروسي إلى بيونغ يانغ في زيارة تستمر يومين."
+    monkeypatch.chdir(tmp_path)  # a short source name, so that no cell of the table wraps
+    Path("a.jsonl").write_text(json.dumps({"title": title, "outlet": outlet, "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = runner.invoke(app, [command[0], "a.jsonl", *command[1:]])
+    assert result.exit_code == 0, result.output
+    assert title in result.stdout and outlet in result.stdout
 
 
 def test_ingest_globs_stdin_and_outlet_override(runner, seeds_dir):
