@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import sys
@@ -33,7 +34,7 @@ from summarizer.render import (
     translation_text,
     write_atomic,
 )
-from summarizer.settings import CHOICES, MB, Settings
+from summarizer.settings import CHOICES, MB, Settings, config_file
 from summarizer.summarize import summarize_story
 from summarizer.translate import english_of, translate_articles, translate_lines
 
@@ -340,6 +341,22 @@ def translate(
         sys.stdout.write(text)
     if problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
+
+
+@app.command("config")
+@handles_errors
+def show_config() -> None:
+    """The settings a command would run with here, and where each comes from: default, config file, variable or option."""
+    settings, source = Settings.explain(**_GLOBAL)
+    path = config_file()
+    found = "read" if path and path.exists() else "none there"
+    table = Table(title=f"config file: {path} ({found})" if path else "config file: none (set SUMMARIZER_CONFIG)")
+    for column in ("setting", "value", "from"):
+        table.add_column(column, overflow="fold")
+    for field in dataclasses.fields(settings):
+        value = getattr(settings, field.name)
+        table.add_row(field.name, "-" if value is None else str(value), source.get(field.name, "default"))
+    out().print(table)
 
 
 @eval_app.command("translation")

@@ -1,11 +1,13 @@
-"""The one place settings are decided: defaults, then environment, then command-line options."""
+"""The one place settings are decided: defaults, then the config file, then environment, then command-line options."""
 
 from __future__ import annotations
 
+import json
 import os
+import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
 
 from summarizer.errors import ConfigError
 
@@ -45,7 +47,10 @@ _FROM_ENV = {
     "SUMMARIZER_GROUP_THRESHOLD": ("group_threshold", float),
     "SUMMARIZER_OUTLETS": ("outlets_file", _path),
 }
-_EXPECTED = {int: "a whole number", float: "a number", _yes_no: "1 or 0 (yes or no)"}
+_EXPECTED = {int: "a whole number", float: "a number", _yes_no: "1 or 0 (yes or no)", str: "text in quotes", _path: "a path in quotes"}
+
+# The config file's keys: each variable's name without SUMMARIZER_, in lower case (SUMMARIZER_THREADS: threads).
+_IN_CONFIG = {var.removeprefix("SUMMARIZER_").lower(): how for var, how in _FROM_ENV.items()} | {"offline": ("offline", _yes_no)}
 
 # The values a setting may take, where only some do. compute_type: CTranslate2's compute types, and "auto", the
 # tool's own rule (summarizer.backends.resolve).
@@ -89,26 +94,79 @@ class Settings:
         return self.home / "store.sqlite"
 
     @classmethod
-    def resolve(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
-        """Defaults, overridden by SUMMARIZER_* (and HF_HUB_OFFLINE) variables, then by explicit values."""
+    def resolve(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, overridden by the config file, then SUMMARIZER_* (and HF_HUB_OFFLINE) variables, then explicit values."""
+        return cls.explain(env, **overrides)[0]
+
+    @classmethod
+    def explain(cls, env: Mapping[str, str] | None = None, **overrides: object) -> tuple[Settings, dict[str, str]]:
+        """The settings `resolve` decides, and where each value that is not a default came from."""
         env = os.environ if env is None else env
-        from_env: dict[str, object] = {}
-        source: dict[str, str] = {}  # where each value came from, for the message when one is not valid
+        values, source = _from_config(env)  # source: where each value came from, also for the message when it is bad
         for var, (name, parse) in _FROM_ENV.items():
             if env.get(var):
                 source[name] = f"{var}={env[var]!r}"
                 try:
-                    from_env[name] = parse(env[var])
+                    values[name] = parse(env[var])
                 except ValueError:
                     raise ConfigError(f"{source[name]}: expected {_EXPECTED[parse]}; change or unset it") from None
-        if _flag(env.get("SUMMARIZER_OFFLINE")) or _flag(env.get("HF_HUB_OFFLINE")):
-            from_env["offline"] = True
+        for var in ("SUMMARIZER_OFFLINE", "HF_HUB_OFFLINE"):
+            if _flag(env.get(var)):
+                values["offline"], source["offline"] = True, f"{var}={env[var]!r}"
         explicit = {k: v for k, v in overrides.items() if v is not None}
-        source.update({name: f"{name} {value!r}" for name, value in explicit.items()})
-        values = {**from_env, **explicit}  # explicit values win over the environment
+        source.update({name: f"option {name}={value!r}" for name, value in explicit.items()})
+        values.update(explicit)  # explicit values win over the environment, which wins over the file
         for name, value in values.items():
             if name in CHOICES and value not in CHOICES[name]:
                 raise ConfigError(f"{source[name]}: expected one of {', '.join(CHOICES[name])}")
             if name in _AT_LEAST and value < _AT_LEAST[name]:
                 raise ConfigError(f"{source[name]}: expected a whole number of at least {_AT_LEAST[name]}")
-        return replace(cls(), **values)
+        return replace(cls(), **values), source
+
+
+def config_file(env: Mapping[str, str] | None = None) -> Path | None:
+    """The config file's place: $SUMMARIZER_CONFIG, else summarizer/config.toml in $XDG_CONFIG_HOME (or ~/.config)."""
+    env = os.environ if env is None else env
+    if env.get("SUMMARIZER_CONFIG"):
+        return _path(env["SUMMARIZER_CONFIG"])
+    folder = env.get("XDG_CONFIG_HOME") or (env.get("HOME") and Path(env["HOME"]) / ".config")
+    return Path(folder) / "summarizer" / "config.toml" if folder else None
+
+
+def _from_config(env: Mapping[str, str]) -> tuple[dict[str, object], dict[str, str]]:
+    """The settings the config file sets, and for each where it is set; none when there is no file where it goes."""
+    path = config_file(env)
+    if path is None or (not path.exists() and not env.get("SUMMARIZER_CONFIG")):
+        return {}, {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"SUMMARIZER_CONFIG={str(path)!r}: no such file; create it or unset the variable") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"config file {path}: {exc}; fix it, or point SUMMARIZER_CONFIG elsewhere") from None
+    values: dict[str, object] = {}
+    source: dict[str, str] = {}
+    for key, value in data.items():
+        if key not in _IN_CONFIG:
+            raise ConfigError(f"config file {path}: unknown setting {key!r}; known: {', '.join(sorted(_IN_CONFIG))}")
+        if value == "":  # as an empty variable is: not set
+            continue
+        name, parse = _IN_CONFIG[key]
+        source[name] = f"config file {path}: {key} = {json.dumps(value, ensure_ascii=False, default=str)}"  # as TOML writes it
+        try:
+            values[name] = _config_value(value, parse, path.parent)
+        except ValueError:
+            raise ConfigError(f"{source[name]}: expected {'true or false' if parse is _yes_no else _EXPECTED[parse]}") from None
+    return values, source
+
+
+def _config_value(value: object, parse: Callable[[str], object], folder: Path) -> object:
+    """A TOML value as its variable would be read: a string through the same reading, else a value of the right type."""
+    if isinstance(value, str):
+        return folder / _path(value) if parse is _path else parse(value)  # a relative path: from the file's folder
+    if isinstance(value, bool):
+        if parse is _yes_no:
+            return value
+    elif parse is float and isinstance(value, (int, float)) or parse is int and isinstance(value, int):
+        return parse(value)
+    raise ValueError(value)

@@ -34,6 +34,9 @@ def cpu_unless_testing_the_gpu(request, monkeypatch) -> None:
     """The CLI runs on the CPU in tests, GPU or not, so outputs are the same everywhere; test_gpu.py tests the GPU."""
     if request.module.__name__ != "test_gpu":
         monkeypatch.setenv("SUMMARIZER_DEVICE", "cpu")
+    # Nor does a developer's own config file (~/.config/summarizer/config.toml) reach the tests.
+    monkeypatch.delenv("SUMMARIZER_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(ROOT / "tests" / "no-config-here"))
 
 
 @pytest.fixture

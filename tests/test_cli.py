@@ -120,3 +120,52 @@ def test_global_options_win_over_the_same_settings_in_the_environment(runner, tm
         monkeypatch.setenv(name, value)
     result = runner.invoke(app, ["--offline", "--threads", "2", "--device", "cpu", "models", "list"])
     assert result.exit_code == 0, result.output
+
+
+def test_the_config_file_sets_what_variables_and_options_do_not(runner, tmp_path, monkeypatch):
+    """Defaults, then the config file, then SUMMARIZER_* variables, then options; `summarizer config` says which won."""
+    from summarizer.settings import Settings
+
+    folder = tmp_path / "xdg" / "summarizer"
+    folder.mkdir(parents=True)
+    lines = ['translator = "opus-mt-ar-en"', "threads = 3", "use_ctranslate2 = false", 'home = "store"', 'device = "cpu"', "group_threshold = 0.3"]
+    (folder / "config.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "SUMMARIZER_THREADS": "2"}
+    settings, source = Settings.explain(env=env, device="auto")
+    assert (settings.translator, settings.use_ctranslate2, settings.home, settings.group_threshold) == ("opus-mt-ar-en", False, folder / "store", 0.3)
+    assert (settings.threads, settings.device) == (2, "auto")  # the variable, then the option, win over the file
+    assert source["translator"].endswith('translator = "opus-mt-ar-en"') and source["threads"] == "SUMMARIZER_THREADS='2'"
+    assert Settings.resolve(env={"SUMMARIZER_CONFIG": str(folder / "config.toml")}).translator == "opus-mt-ar-en"
+    assert Settings.resolve(env={}).translator is None  # no config file read unless the environment points to one
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("SUMMARIZER_DEVICE")
+    result = runner.invoke(app, ["--threads", "1", "config"])
+    assert result.exit_code == 0, result.output
+    rows = {line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:4]] for line in result.stdout.splitlines() if line.count("│") == 4}
+    assert rows["threads"] == ["1", "option threads=1"] and rows["dtype"] == ["auto", "default"]
+    assert rows["translator"][0] == "opus-mt-ar-en" and rows["translator"][1].startswith("config file")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('device = "gpu"', 'device = "gpu": expected one of auto, cpu, cuda'),
+        ("threads = 2.5", "threads = 2.5: expected a whole number"),
+        ("use_ctranslate2 = 0", "use_ctranslate2 = 0: expected true or false"),
+        ("colour = true", "unknown setting 'colour'; known: batch_tokens, compute_type, device,"),
+        ("threads = [", "Invalid value (at end of document)"),
+    ],
+)
+def test_a_bad_config_file_is_one_line_that_names_it(runner, tmp_path, monkeypatch, text, expected):
+    path = tmp_path / "config.toml"
+    path.write_text(text + "\n", encoding="utf-8")
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path))
+    monkeypatch.setenv("SUMMARIZER_CONFIG", str(path))
+    monkeypatch.delenv("SUMMARIZER_DEVICE")  # the tests' own setting, which would win over the file's
+    result = runner.invoke(app, ["models", "list"])
+    (line,) = result.stderr.strip().splitlines()  # one line, no traceback
+    assert result.exit_code == 2 and line.startswith(f"summarizer: error: config file {path}: {expected}"), line
+    monkeypatch.setenv("SUMMARIZER_CONFIG", str(tmp_path / "missing.toml"))  # named, so it must be there
+    result = runner.invoke(app, ["models", "list"])
+    assert result.exit_code == 2 and "missing.toml'" in result.stderr and "no such file" in result.stderr
