@@ -21,6 +21,15 @@ def escape_md(text: str) -> str:
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
+def link_md(url: str) -> str:
+    """A source's URL as a Markdown link that goes where it says: http(s) only, and nothing in it can end the link."""
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        return escape_md(url)  # javascript:, data:, a bare path: shown, never linked
+    # An autolink is taken literally up to the first space, < or >: those are percent-encoded, and & stays &.
+    return "<" + re.sub(r"[\x00-\x20<>\x7f]", lambda m: f"%{ord(m.group()):02X}", url) + ">"
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write a file so readers see the old version or the new one, never half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -43,9 +52,9 @@ def translation_markdown(doc: TranslatedArticle, bilingual: bool = False) -> str
 
     title = english(doc.title) if doc.title and doc.title.target else "(no headline)"
     lines = [f"# {title}", ""]
-    meta = [a.outlet or "outlet unknown", a.published or "date unknown"]
+    meta = [escape_md(a.outlet or "outlet unknown"), escape_md(a.published or "date unknown")]
     if a.url:
-        meta.append(f"<{html.escape(a.url)}>")
+        meta.append(link_md(a.url))
     lines += [" · ".join(meta), ""]
     if doc.status != "translated":
         lines += [f"> {escape_md(doc.status)}", ""]
@@ -110,7 +119,7 @@ def briefing_markdown(b) -> str:
         lines.append("")
     lines += ["## Sources", ""]
     for n, a in enumerate(b.sources, 1):
-        link = f" <{html.escape(a.url)}>" if a.url else ""
+        link = f" {link_md(a.url)}" if a.url else ""
         lines.append(f'{n}. <a id="src-{n}"></a>{escape_md(a.outlet or "outlet unknown")} — {escape_md(a.title or _first_words(a.text))} ({escape_md(a.published or "date unknown")}){link}')
     lines += ["", "---", ""]
     lines.append("Models: " + "; ".join(f"{escape_md(m['name'])} ({escape_md(m['licence'])}, revision {escape_md(str(m['revision']))})" for m in b.models) + ".")

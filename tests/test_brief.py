@@ -18,6 +18,7 @@ from tiny_models import write_manifest
 SCHEMA = json.loads(resources.files("summarizer").joinpath("data/briefing.schema.json").read_text(encoding="utf-8"))
 HOSTILE = {
     "id": "hostile", "outlet": "Evil | Outlet", "title": "عنوان <script>alert(1)</script> [رابط](http://e.vil)",
+    "url": "https://news.example/a> [رابط](http://e.vil) <b",
     "text": "# عنوان مزيف\n\n| جدول | مزيف |\n\nقال المسؤول إن <img src=x onerror=alert(1)> الهجوم أسفر عن [ضحايا](http://e.vil) كثيرين في المدينة.",
 }
 
@@ -62,6 +63,19 @@ def test_article_text_cannot_change_the_document_structure(runner, tmp_path):
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert headings == ["Briefing 2024-06-20", "Contents", "Other reports", "Sources"]
     jsonschema.validate(data, SCHEMA)
+
+
+def test_source_links_go_where_the_urls_say(runner, tmp_path):
+    """A query string's & stays one & (it became &amp;amp;, a broken link); only http(s) URLs are linked."""
+    text = "قال الكرملين إن بوتين سيزور كوريا الشمالية. ووصل الرئيس الروسي إلى بيونغ يانغ في زيارة تستمر يومين."
+    urls = ["https://news.example/بوتين?utm_source=x&id=7", "javascript:alert(1)"]
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text("".join(json.dumps({"id": f"a{i}", "text": text, "url": u}, ensure_ascii=False) + "\n" for i, u in enumerate(urls)), encoding="utf-8")
+    md, data, _ = run_brief(runner, tmp_path / "home", tmp_path / "out", inputs)
+    links = [c.attrGet("href") for t in MarkdownIt("commonmark").parse(md) if t.type == "inline" for c in t.children if c.type == "link_open"]
+    assert "https://news.example/%D8%A8%D9%88%D8%AA%D9%8A%D9%86?utm_source=x&id=7" in links
+    assert not any(link.startswith("javascript") for link in links) and "javascript:alert(1)" in md
+    assert sorted(s["url"] for s in data["sources"]) == sorted(urls)  # the JSON keeps them as given
 
 
 def test_brief_with_tiny_models_end_to_end(runner, seeds_dir, tmp_path, tiny_models):

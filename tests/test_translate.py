@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -109,6 +110,7 @@ def test_english_passes_through_and_other_languages_are_reported(registry, calls
 
 def test_markdown_escapes_article_text(registry):
     hostile = article("x", "قال <script>alert(1)</script> إن [رابط](http://e.vil) # عنوان | جدول.", title=None)
+    hostile = dataclasses.replace(hostile, outlet="[رابط](http://e.vil)", url="https://news.example/a> [رابط](http://e.vil) <b")
     (doc,) = translate_articles([hostile], registry, registry.get("tiny-marian"), None)
     from markdown_it import MarkdownIt
 
