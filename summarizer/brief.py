@@ -51,7 +51,7 @@ class Briefing:
 
 def build_briefing(
     articles: list[Article], settings: Settings, registry: Registry, cache: ResultCache | None,
-    length: str = "medium", date: str | None = None, use_store: bool = True,
+    length: str | int = "medium", date: str | None = None, use_store: bool = True,
 ) -> Briefing:
     """Group, summarise and translate: the whole pipeline for one briefing."""
     published = sorted(a.published for a in articles if a.published)

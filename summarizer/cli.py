@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import json
 import sys
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Callable, Optional
@@ -35,7 +36,7 @@ from summarizer.render import (
     write_atomic,
 )
 from summarizer.settings import CHOICES, MB, Settings, config_file
-from summarizer.summarize import summarize_story
+from summarizer.summarize import summarize_story, summary_length
 from summarizer.translate import english_of, translate_articles, translate_lines
 
 # Exit codes (also in the README).
@@ -237,8 +238,8 @@ def _read_gold(path: Path) -> dict[str, str]:
 def brief(
     paths: Annotated[Optional[list[str]], typer.Argument(help="Inputs (default: seeds/).")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for briefing-DATE.md and .json.")] = Path("results"),
-    date: Annotated[Optional[str], typer.Option(help="The briefing's date, YYYY-MM-DD (default: its newest article's, else today).")] = None,
-    length: Annotated[str, typer.Option(help="Summary length: short, medium or long.")] = "medium",
+    date: Annotated[Optional[datetime], typer.Option(formats=["%Y-%m-%d"], help="The briefing's date (default: its newest article's, else today).")] = None,
+    length: Annotated[str, typer.Option(help="Summary length: short, medium, long, or a number of sentences.")] = "medium",
     summarizer_name: Annotated[Optional[str], typer.Option("--summarizer", help="extractive (default), or a model name, Hub id or folder.")] = None,
     translator: Annotated[Optional[str], typer.Option(help="Model name, Hub id or folder (default: opus-mt-tc-big-ar-en).")] = None,
     store: Annotated[bool, typer.Option(help="Keep story ids across runs and mark new/updated stories (--no-store: this input alone).")] = True,
@@ -248,12 +249,13 @@ def brief(
     import time
 
     started = time.perf_counter()
+    size = summary_length(length)
     settings = settings_from(summarizer=summarizer_name, translator=translator)
     articles, problems = _read_articles(paths or ["seeds/"], settings)
     registry = Registry.load(settings)
     with ResultCache(settings.cache_path, warn=_warn) as cache:
         with err.status("grouping, summarising, translating…", spinner="dots") if not quiet else contextlib.nullcontext():
-            briefing = build_briefing(articles, settings, registry, cache, length, date, store)
+            briefing = build_briefing(articles, settings, registry, cache, size, date.date().isoformat() if date else None, store)
     for note in briefing.notes:
         err.print(f"summarizer: {note}")
     name = f"briefing-{briefing.date}"
@@ -399,6 +401,7 @@ def eval_summaries(
     length: Annotated[str, typer.Option(help="short, medium, long, or a number of sentences.")] = "1",
 ) -> None:
     """ROUGE-1/2/L F1 of the summaries against the reference `summary` field (Arabic-aware tokenizer)."""
+    size = summary_length(length)
     settings = settings_from()
     registry = Registry.load(settings)
     if summarizer_name != "extractive":
@@ -409,7 +412,6 @@ def eval_summaries(
             record = json.loads(line)
             references[str(record.get("id", number))] = record.get("summary") or ""
     articles, _ = _read_articles([str(gold)], settings)
-    size: str | int = int(length) if length.isdigit() else length
     with ResultCache(settings.cache_path, warn=_warn) as cache:
         predictions = [summarize_story([a], registry, summarizer_name, size, cache).text for a in articles]
     scores = rouge(predictions, [references.get(a.id, "") for a in articles])

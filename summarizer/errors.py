@@ -27,6 +27,12 @@ class UsageError(SummarizerError):
     exit_code = 2
 
 
+class OutputError(SummarizerError):
+    """An output cannot be written (a folder that cannot be made, no permission, a full disk)."""
+
+    exit_code = 2
+
+
 class ModelMissingError(SummarizerError):
     """A model is not on this machine; the message names the command that fixes it."""
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
 import tempfile
 from pathlib import Path
 
+from summarizer.errors import OutputError
 from summarizer.records import SentencePair, TranslatedArticle
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links, tables, strikethrough
@@ -32,10 +34,19 @@ def link_md(url: str) -> str:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write a file so readers see the old version or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}-", delete=False) as tmp:
-        tmp.write(text)
-    os.replace(tmp.name, path)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}-", delete=False) as tmp:
+            tmp.write(text)
+            tmp.flush()
+            os.fsync(tmp.fileno())  # on disk before the rename, so a crash cannot leave an empty file in its place
+        os.replace(tmp.name, path)
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp.name)
+        raise OutputError(f"cannot write {path} ({exc.strerror or exc}); choose another place, or make room") from exc
 
 
 def translation_markdown(doc: TranslatedArticle, bilingual: bool = False) -> str:

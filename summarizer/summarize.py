@@ -18,7 +18,7 @@ import numpy as np
 
 from summarizer.arabic import light_stem, normalize, split_sentences, word_count
 from summarizer.cache import ResultCache
-from summarizer.errors import ModelMissingError
+from summarizer.errors import ModelMissingError, UsageError
 from summarizer.faithfulness import numbers
 from summarizer.records import Article
 from summarizer.registry import Manifest, Registry
@@ -95,6 +95,15 @@ def extractive_summary(articles: list[Article], length: str | int = "medium") ->
     picked.sort(key=lambda i: (dates[pool[i].article], pool[i].article, pool[i].position))
     sentences = tuple(_cite(i, pool, similarity) for i in picked)
     return Summary(sentences, "extractive", len(pool), len(pool))
+
+
+def summary_length(value: str) -> str | int:
+    """A summary length as a user gives it: short, medium or long, or a number of sentences (1 or more)."""
+    if value in LENGTHS:
+        return value
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    raise UsageError(f"summary length {value!r}: expected {', '.join(LENGTHS)} or a number of sentences")
 
 
 def _sentence_count(length: str | int) -> int:

@@ -93,3 +93,22 @@ def test_brief_with_tiny_models_end_to_end(runner, seeds_dir, tmp_path, tiny_mod
     assert story["headline_en"] is not None and story["summary"]["method"] == "tiny-t5"
     assert all(s["en"] is not None for s in story["summary"]["sentences"])
     assert "tiny-marian" in md and "tiny-t5" in md
+
+
+def test_bad_date_and_length_are_one_line_before_any_work(runner, seeds_dir, tmp_path):
+    for option, value, expected in [("--date", "2024-13-45", "'2024-13-45' does not match"), ("--length", "huge", "summary length 'huge': expected short")]:
+        result = runner.invoke(app, ["brief", str(seeds_dir), "--out", str(tmp_path / "out"), option, value], env={"SUMMARIZER_HOME": str(tmp_path / "home")})
+        assert result.exit_code == 2 and expected in result.stderr, result.output
+    assert not (tmp_path / "out").exists()
+    _, data, _ = run_brief(runner, tmp_path / "home", tmp_path / "out", seeds_dir, extra=("--length", "1"))
+    assert [len(story["summary"]["sentences"]) for story in data["stories"]] == [1, 1]
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_leaves_no_temporary_file(runner, seeds_dir, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    (tmp_path / "out" / "briefing-2024-06-20.md").mkdir(parents=True)  # a folder where the briefing goes
+    for out in (tmp_path / "a-file" / "out", tmp_path / "out"):
+        result = runner.invoke(app, ["brief", str(seeds_dir), "--out", str(out), "--date", "2024-06-20", "-q"], env={"SUMMARIZER_HOME": str(tmp_path / "home")})
+        (line,) = [line for line in result.stderr.splitlines() if "error" in line]
+        assert result.exit_code == 2 and line.startswith(f"summarizer: error: cannot write {out}"), result.output
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["briefing-2024-06-20.md"]  # the temporary file removed
