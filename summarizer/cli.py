@@ -181,7 +181,7 @@ def _read_articles(
 def group(
     paths: Paths,
     format: Annotated[GroupFormat, typer.Option("--format", "-f", help="json, or a readable table.")] = GroupFormat.json,
-    threshold: Annotated[Optional[float], typer.Option(help="Similarity a story's articles must average (default 0.20); higher splits more.")] = None,
+    threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Similarity a story's articles must average (default 0.20); higher splits more.")] = None,
     store: Annotated[bool, typer.Option(help="Use the store so stories keep their ids across runs (--no-store: this input alone).")] = True,
 ) -> None:
     """Group articles into stories: largest first, each story's representative article first."""
@@ -201,7 +201,7 @@ def group(
 def eval_grouping(
     paths: Paths,
     gold: Annotated[Path, typer.Option(help='Gold labels, JSONL lines {"id", "story"}.')],
-    threshold: Annotated[Optional[float], typer.Option(help="Grouping threshold to score (default 0.20).")] = None,
+    threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Grouping threshold to score (default 0.20).")] = None,
 ) -> None:
     """BCubed precision, recall and F1 of the grouping against gold story labels (JSON on stdout)."""
     settings = settings_from(group_threshold=threshold)

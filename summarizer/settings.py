@@ -60,6 +60,7 @@ CHOICES = {
     "compute_type": ("auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"),
 }
 _AT_LEAST = {"threads": 0, "workers": 0, "batch_tokens": 1}
+_SIMILARITIES = ("group_threshold",)  # a similarity, so from 0 to 1: above 1 nothing groups, below 0 everything does
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,8 @@ class Settings:
                 raise ConfigError(f"{source[name]}: expected one of {', '.join(CHOICES[name])}")
             if name in _AT_LEAST and value < _AT_LEAST[name]:
                 raise ConfigError(f"{source[name]}: expected a whole number of at least {_AT_LEAST[name]}")
+            if name in _SIMILARITIES and not 0.0 <= value <= 1.0:
+                raise ConfigError(f"{source[name]}: expected a number from 0 to 1")
         return replace(cls(), **values), source
 
 

@@ -100,6 +100,7 @@ def test_the_environment_sets_the_precision_of_each_engine():
         ("SUMMARIZER_THREADS", "two", "expected a whole number"),
         ("SUMMARIZER_BATCH_TOKENS", "0", "expected a whole number of at least 1"),
         ("SUMMARIZER_USE_CTRANSLATE2", "nope", "expected 1 or 0"),
+        ("SUMMARIZER_GROUP_THRESHOLD", "5", "expected a number from 0 to 1"),
     ],
 )
 def test_a_bad_setting_is_one_line_that_names_it(runner, tmp_path, monkeypatch, variable, value, expected):
