@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from summarizer import __version__
@@ -52,10 +53,11 @@ class Briefing:
 def build_briefing(
     articles: list[Article], settings: Settings, registry: Registry, cache: ResultCache | None,
     length: str | int = "medium", date: str | None = None, use_store: bool = True,
+    warn: Callable[[str], None] = lambda message: None,
 ) -> Briefing:
     """Group, summarise and translate: the whole pipeline for one briefing."""
     published = sorted(a.published for a in articles if a.published)
-    stories = by_coverage(group_stories(articles, settings, use_store=use_store))
+    stories = by_coverage(group_stories(articles, settings, use_store=use_store, warn=warn))
     notes: list[str] = []
     summaries = [summarize_story(list(s.articles), registry, settings.summarizer, length, cache) for s in stories]
     for summary in summaries:

@@ -7,12 +7,15 @@ $SUMMARIZER_HOME/cache.sqlite (WAL: safe with two processes; a corrupt file is s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import sqlite3
 from pathlib import Path
 from typing import Callable, Iterable
 
 from summarizer.arabic import normalize
+from summarizer.errors import OutputError
 from summarizer.store import connect, select_in
 
 SCHEMA = """
@@ -32,26 +35,51 @@ def cache_key(stage: str, model: str, weights: str, engine: str, params: dict, t
 
 
 class ResultCache:
-    """Looked up before any model runs; written after, one transaction per batch."""
+    """Looked up before any model runs; written after, one transaction per batch.
+
+    It only saves work: a cache that cannot be opened or written (a read-only model store, a full disk) is one
+    warning, and the run goes on without it.
+    """
 
     def __init__(self, path: Path, warn: Callable[[str], None] = lambda message: None):
-        self.conn = connect(path, warn, SCHEMA)
+        self.warn = warn
+        self.conn: sqlite3.Connection | None = None
+        try:
+            self.conn = connect(path, warn, SCHEMA)
+        except OutputError as exc:
+            self._go_on_without(exc)
 
     def get_many(self, keys: Iterable[str]) -> dict[str, str]:
         """Outputs already stored for these keys."""
-        return dict(select_in(self.conn, "SELECT key, output FROM results WHERE key IN ({marks})", keys))
+        if self.conn is not None:
+            try:
+                return dict(select_in(self.conn, "SELECT key, output FROM results WHERE key IN ({marks})", keys))
+            except sqlite3.Error as exc:
+                self._go_on_without(exc)
+        return {}
 
     def put_many(self, stage: str, model: str, items: dict[str, str]) -> None:
         """Store outputs by key (an existing key keeps its first output)."""
-        with self.conn:
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO results (key, stage, model, output) VALUES (?, ?, ?, ?)",
-                [(key, stage, model, output) for key, output in items.items()],
-            )
+        if self.conn is not None:
+            try:
+                with self.conn:
+                    self.conn.executemany(
+                        "INSERT OR IGNORE INTO results (key, stage, model, output) VALUES (?, ?, ?, ?)",
+                        [(key, stage, model, output) for key, output in items.items()],
+                    )
+            except sqlite3.Error as exc:
+                self._go_on_without(exc)
+
+    def _go_on_without(self, exc: Exception) -> None:
+        self.close()
+        self.warn(f"the result cache cannot be used ({exc}); going on without it: this run's outputs will be computed again next time")
 
     def close(self) -> None:
         """Close the connection."""
-        self.conn.close()
+        if self.conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.close()
+            self.conn = None
 
     def __enter__(self) -> "ResultCache":
         return self

@@ -255,7 +255,7 @@ def brief(
     registry = Registry.load(settings)
     with ResultCache(settings.cache_path, warn=_warn) as cache:
         with err.status("grouping, summarising, translating…", spinner="dots") if not quiet else contextlib.nullcontext():
-            briefing = build_briefing(articles, settings, registry, cache, size, date.date().isoformat() if date else None, store)
+            briefing = build_briefing(articles, settings, registry, cache, size, date.date().isoformat() if date else None, store, _warn)
     for note in briefing.notes:
         err.print(f"summarizer: {note}")
     name = f"briefing-{briefing.date}"
@@ -287,7 +287,7 @@ def compare(
     """How outlets covered one story: shared facts, facts only one reports, differing numbers, quotes."""
     settings = settings_from(translator=translator)
     articles, problems = _read_articles(paths or ["seeds/"], settings)
-    stories = group_stories(articles, settings)
+    stories = group_stories(articles, settings, warn=_warn)
     if story:
         chosen = next((s for s in stories if s.id == story), None)
         if chosen is None:

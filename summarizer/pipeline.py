@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from summarizer.clean import clean_document
+from summarizer.errors import OutputError
 from summarizer.grouping import build_stories, cluster, node_for
 from summarizer.ingest import read_inputs
 from summarizer.outlets import OutletBook
@@ -38,7 +40,7 @@ def group_stories(
     if not unique:
         return []
     today = today or dt.date.today()
-    store = StoryStore(connect(settings.store_path, warn)) if use_store else None
+    store = _story_store(settings, warn) if use_store else None
     try:
         earlier = store.story_of((a.id for a in unique), before=today) if store else {}
         nodes = [node_for(a, earlier.get(a.id)) for a in unique]
@@ -48,8 +50,21 @@ def group_stories(
         everything = nodes + stored
         stories = build_stories(everything, cluster(everything, settings.group_threshold), store.known_story_ids(today) if store else set())
         if store:
-            store.save(stories, {n.article_id: n for n in nodes}, today)
+            try:
+                store.save(stories, {n.article_id: n for n in nodes}, today)
+            except sqlite3.Error as exc:  # the stories stand; only the next run's memory of them is lost
+                warn(f"could not record these stories in {settings.store_path} ({exc}); the next run will not know them")
         return stories
     finally:
         if store:
             store.conn.close()
+
+
+def _story_store(settings: Settings, warn: Callable[[str], None]) -> StoryStore | None:
+    """The store of earlier runs' stories, or None (with a warning) where it cannot be opened: the stories of this
+    input can still be found, as with --no-store."""
+    try:
+        return StoryStore(connect(settings.store_path, warn))
+    except OutputError as exc:
+        warn(f"{exc}; grouping this input alone, as with --no-store")
+        return None

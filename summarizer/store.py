@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from summarizer.errors import OutputError
 from summarizer.grouping import Node
 from summarizer.records import Story
 
@@ -37,24 +38,36 @@ CREATE INDEX IF NOT EXISTS story_articles_dates ON story_articles(published, see
 
 
 def connect(path: Path, warn: Callable[[str], None], schema: str = SCHEMA) -> sqlite3.Connection:
-    """Open (or create) a store; a file that is not a readable SQLite store is set aside, with a warning."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Open (or create) a store. A file that is not a readable SQLite store is set aside, with a warning; one that
+    cannot be opened or written (no such folder, a read-only disk, locked by another process for BUSY_SECONDS) is an
+    OutputError, and the file is left as it is."""
     try:
-        return _open(path, schema)
-    except sqlite3.DatabaseError as exc:
-        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-        path.replace(aside)
-        for suffix in ("-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        warn(f"{path} could not be read ({exc}); moved it to {aside.name} and started a new one")
-        return _open(path, schema)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return _open(path, schema)
+        except sqlite3.DatabaseError as exc:
+            # Only a damaged file is set aside: a locked or read-only one is sound, and its -wal may hold another
+            # process's last writes.
+            if getattr(exc, "sqlite_errorname", "SQLITE_CORRUPT") not in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+                raise
+            aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            path.replace(aside)
+            for suffix in ("-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            warn(f"{path} could not be read ({exc}); moved it to {aside.name} and started a new one")
+            return _open(path, schema)
+    except (OSError, sqlite3.Error) as exc:
+        raise OutputError(f"cannot use {path} ({exc}); set SUMMARIZER_HOME to a folder this user can write") from exc
+
+
+BUSY_SECONDS = 30.0  # how long to wait for another process's write before giving up
 
 
 def _open(path: Path, schema: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=30.0)
+    conn = sqlite3.connect(path, timeout=BUSY_SECONDS)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
         conn.executescript(schema)
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":

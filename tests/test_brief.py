@@ -112,3 +112,13 @@ def test_an_output_that_cannot_be_written_is_one_line_and_leaves_no_temporary_fi
         (line,) = [line for line in result.stderr.splitlines() if "error" in line]
         assert result.exit_code == 2 and line.startswith(f"summarizer: error: cannot write {out}"), result.output
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["briefing-2024-06-20.md"]  # the temporary file removed
+
+
+def test_a_home_that_cannot_be_written_still_gives_a_briefing(runner, seeds_dir, tmp_path):
+    """A model store on a read-only disk, say: the cache and the story store are warnings, the briefing is written."""
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(app, ["brief", str(seeds_dir), "--out", str(tmp_path / "out"), "-q"], env={"SUMMARIZER_HOME": str(tmp_path / "a-file" / "home")})
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("summarizer: warning:")]
+    assert len(warnings) == 2 and "result cache cannot be used" in warnings[0] and "as with --no-store" in warnings[1]
+    assert len(list((tmp_path / "out").glob("briefing-*.md"))) == 1

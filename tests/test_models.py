@@ -415,6 +415,36 @@ def test_corrupt_cache_is_set_aside(tmp_path):
     assert list(tmp_path.glob("cache.sqlite.corrupt-*"))
 
 
+def test_a_cache_held_by_another_process_is_one_warning_and_stays_as_it_is(tmp_path, monkeypatch):
+    """A write that waits past BUSY_SECONDS (it crashed the run) gives up the cache for this run; the file is sound and
+    serves the next one."""
+    import summarizer.store
+
+    path = tmp_path / "cache.sqlite"
+    with ResultCache(path) as cache:
+        cache.put_many("translate", "m", {"k": "v"})
+    monkeypatch.setattr(summarizer.store, "BUSY_SECONDS", 0.1)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # as a writer in another process would
+    warnings = []
+    locked = ResultCache(path, warnings.append)
+    locked.put_many("translate", "m", {"k2": "v2"})
+    assert locked.get_many(["k"]) == {} and len(warnings) == 1 and "going on without it" in warnings[0]
+    holder.rollback()
+    holder.close()
+    assert sorted(p.name for p in tmp_path.iterdir() if "corrupt" in p.name) == []
+    assert ResultCache(path).get_many(["k", "k2"]) == {"k": "v"}
+
+
+def test_a_cache_that_stops_taking_writes_is_one_warning(tmp_path):
+    warnings = []
+    cache = ResultCache(tmp_path / "cache.sqlite", warnings.append)
+    cache.conn.execute("PRAGMA query_only = ON")  # as a disk turned read-only, or full, would answer
+    cache.put_many("translate", "m", {"k": "v"})
+    cache.put_many("translate", "m", {"k2": "v2"})
+    assert cache.get_many(["k"]) == {} and len(warnings) == 1 and "readonly" in warnings[0]
+
+
 def _writer(path: str, start: int) -> None:
     from pathlib import Path
 
