@@ -37,6 +37,9 @@ CREATE INDEX IF NOT EXISTS story_articles_dates ON story_articles(published, see
 """
 
 
+BUSY_SECONDS = 30.0  # how long to wait for another process's write before giving up
+
+
 def connect(path: Path, warn: Callable[[str], None], schema: str = SCHEMA) -> sqlite3.Connection:
     """Open (or create) a store. A file that is not a readable SQLite store is set aside, with a warning; one that
     cannot be opened or written (no such folder, a read-only disk, locked by another process for BUSY_SECONDS) is an
@@ -58,9 +61,6 @@ def connect(path: Path, warn: Callable[[str], None], schema: str = SCHEMA) -> sq
             return _open(path, schema)
     except (OSError, sqlite3.Error) as exc:
         raise OutputError(f"cannot use {path} ({exc}); set SUMMARIZER_HOME to a folder this user can write") from exc
-
-
-BUSY_SECONDS = 30.0  # how long to wait for another process's write before giving up
 
 
 def _open(path: Path, schema: str) -> sqlite3.Connection:
