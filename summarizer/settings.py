@@ -59,8 +59,9 @@ CHOICES = {
     "dtype": ("auto", "float32", "float16", "bfloat16"),
     "compute_type": ("auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"),
 }
-_AT_LEAST = {"threads": 0, "workers": 0, "batch_tokens": 1}
-_SIMILARITIES = ("group_threshold",)  # a similarity, so from 0 to 1: above 1 nothing groups, below 0 everything does
+# Bounds of numeric settings: (lowest, highest or None). group_threshold is a similarity, so from 0 to 1: above 1
+# nothing groups, below 0 everything does.
+_LIMITS = {"threads": (0, None), "workers": (0, None), "batch_tokens": (1, None), "group_threshold": (0, 1)}
 
 
 @dataclass(frozen=True)
@@ -120,10 +121,10 @@ class Settings:
         for name, value in values.items():
             if name in CHOICES and value not in CHOICES[name]:
                 raise ConfigError(f"{source[name]}: expected one of {', '.join(CHOICES[name])}")
-            if name in _AT_LEAST and value < _AT_LEAST[name]:
-                raise ConfigError(f"{source[name]}: expected a whole number of at least {_AT_LEAST[name]}")
-            if name in _SIMILARITIES and not 0.0 <= value <= 1.0:
-                raise ConfigError(f"{source[name]}: expected a number from 0 to 1")
+            low, high = _LIMITS.get(name, (None, None))
+            if low is not None and (value < low or high is not None and value > high):
+                expected = f"a whole number of at least {low}" if high is None else f"a number from {low} to {high}"
+                raise ConfigError(f"{source[name]}: expected {expected}")
         return replace(cls(), **values), source
 
 
