@@ -206,7 +206,7 @@ def eval_grouping(
     """BCubed precision, recall and F1 of the grouping against gold story labels (JSON on stdout)."""
     settings = settings_from(group_threshold=threshold)
     labels = _read_gold(gold)
-    articles, _ = _read_articles(paths, settings)
+    articles, problems = _read_articles(paths, settings)
     stories = group_stories(articles, settings, use_store=False)
     predicted = {a.id: s.id for s in stories for a in s.articles}
     missing = sorted(set(predicted) - set(labels))
@@ -214,6 +214,8 @@ def eval_grouping(
         err.print(f"summarizer: {len(missing)} article(s) have no gold label and are not scored (first: {missing[0]})")
     result = {**bcubed(predicted, labels), "threshold": settings.group_threshold}
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    if problems:
+        raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 
 
 def _read_gold(path: Path) -> dict[str, str]:
@@ -408,15 +410,20 @@ def eval_summaries(
         registry.require(registry.resolve(summarizer_name, "summarize"))  # scoring a fallback would mislead
     references = {}
     for number, line in enumerate(_read_lines(gold), start=1):
-        if line.strip():
+        try:
             record = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a blank or broken line: reading the articles below reports a broken one, once
+        if isinstance(record, dict):
             references[str(record.get("id", number))] = record.get("summary") or ""
-    articles, _ = _read_articles([str(gold)], settings)
+    articles, problems = _read_articles([str(gold)], settings)
     with ResultCache(settings.cache_path, warn=_warn) as cache:
         predictions = [summarize_story([a], registry, summarizer_name, size, cache).text for a in articles]
     scores = rouge(predictions, [references.get(a.id, "") for a in articles])
     result = {**scores, "articles": len(articles), "summarizer": summarizer_name, "length": length, "tokenizer": ROUGE_TOKENIZER}
     sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    if problems:
+        raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 
 
 def _read_lines(path: Path) -> list[str]:

@@ -144,6 +144,9 @@ def test_group_cli_json_and_eval(runner, seeds_dir, tmp_path, monkeypatch):
     scores = json.loads(result.stdout)
     assert scores["gold_stories"] == 2 and scores["articles"] == 5
     assert 0 < scores["bcubed_precision"] <= 1 and scores["bcubed_recall"] == 1.0
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")  # an input that cannot be used: skipped, and exit 1
+    skipped = runner.invoke(app, ["eval", "grouping", "--gold", str(gold), str(seeds_dir), str(tmp_path / "notes.docx")])
+    assert skipped.exit_code == 1 and json.loads(skipped.stdout) == scores, skipped.output
 
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -76,6 +76,11 @@ def test_eval_summaries_cli(runner, tmp_path):
     assert scores["rouge1"] == 100.0 and scores["articles"] == 1 and "normalisation" in scores["tokenizer"]
     missing = runner.invoke(app, ["eval", "summaries", "--gold", str(gold), "--summarizer", "mt5-xlsum"], env={"SUMMARIZER_HOME": str(tmp_path / "h")})
     assert missing.exit_code == 4 and "summarizer models pull mt5-xlsum" in missing.stderr
+    with gold.open("a", encoding="utf-8") as f:
+        f.write("{broken\n")  # a broken line is skipped with one line, as by every command; the rest is scored
+    broken = runner.invoke(app, ["eval", "summaries", "--gold", str(gold), "--length", "1"])
+    assert broken.exit_code == 1 and json.loads(broken.stdout)["rouge1"] == 100.0, broken.output
+    assert [line for line in broken.stderr.splitlines() if "gold.jsonl:2" in line] == [broken.stderr.strip()]
 
 
 # --- abstractive path, on tiny models -------------------------------------------------------------
