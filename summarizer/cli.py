@@ -70,13 +70,16 @@ Device = Enum("Device", {value: value for value in CHOICES["device"]}, type=str)
 
 @app.callback()
 def _commands(
-    offline: Annotated[bool, typer.Option("--offline", help="Never use the network (also: HF_HUB_OFFLINE=1).")] = False,
+    offline: Annotated[
+        bool | None,
+        typer.Option("--offline/--online", help="Never use the network (also: HF_HUB_OFFLINE=1); --online overrides the config file's offline."),
+    ] = None,
     device: Annotated[Optional[Device], typer.Option(help="Where the models run (default: auto, a GPU when there is one).")] = None,
     threads: Annotated[Optional[int], typer.Option(min=0, help="CPU threads for the models (default: the backend decides).")] = None,
 ) -> None:
     """Arabic news articles from many outlets into English briefings."""
     _GLOBAL.clear()
-    _GLOBAL.update({"offline": True if offline else None, "device": device.value if device else None, "threads": threads})
+    _GLOBAL.update({"offline": offline, "device": device.value if device else None, "threads": threads})
 
 
 def settings_from(**overrides: object) -> Settings:

@@ -65,7 +65,10 @@ def pull(registry: Registry, manifest: Manifest) -> Path:
     Hub PR ref can move), downloaded at exactly that commit, and the commit recorded beside the files.
     """
     if registry.settings.offline:
-        raise OfflineError(f"pulling {manifest.name} needs the network, but offline mode is set (--offline, HF_HUB_OFFLINE or SUMMARIZER_OFFLINE)")
+        raise OfflineError(
+            f"pulling {manifest.name} needs the network, but offline mode is set (`summarizer config` shows where); "
+            "run with --online, or unset it"
+        )
     if not manifest.hf_id:
         raise UsageError(f"{manifest.name} is a local folder; nothing to pull")
     from huggingface_hub import HfApi, snapshot_download

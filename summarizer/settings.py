@@ -46,11 +46,12 @@ _FROM_ENV = {
     "SUMMARIZER_SUMMARIZER": ("summarizer", str),
     "SUMMARIZER_GROUP_THRESHOLD": ("group_threshold", float),
     "SUMMARIZER_OUTLETS": ("outlets_file", _path),
+    "SUMMARIZER_OFFLINE": ("offline", _yes_no),
 }
 _EXPECTED = {int: "a whole number", float: "a number", _yes_no: "1 or 0 (yes or no)", str: "text in quotes", _path: "a path in quotes"}
 
 # The config file's keys: each variable's name without SUMMARIZER_, in lower case (SUMMARIZER_THREADS: threads).
-_IN_CONFIG = {var.removeprefix("SUMMARIZER_").lower(): how for var, how in _FROM_ENV.items()} | {"offline": ("offline", _yes_no)}
+_IN_CONFIG = {var.removeprefix("SUMMARIZER_").lower(): how for var, how in _FROM_ENV.items()}
 
 # The values a setting may take, where only some do. compute_type: CTranslate2's compute types, and "auto", the
 # tool's own rule (summarizer.backends.resolve).
@@ -112,10 +113,15 @@ class Settings:
                     values[name] = parse(env[var])
                 except ValueError:
                     raise ConfigError(f"{source[name]}: expected {_EXPECTED[parse]}; change or unset it") from None
-        for var in ("SUMMARIZER_OFFLINE", "HF_HUB_OFFLINE"):
-            if _flag(env.get(var)):
-                values["offline"], source["offline"] = True, f"{var}={env[var]!r}"
+        cache = env.get("XDG_CACHE_HOME", "")
+        if "home" not in values and Path(cache).is_absolute():  # the XDG rule: a relative value is to be ignored
+            values["home"], source["home"] = Path(cache) / "summarizer", f"XDG_CACHE_HOME={cache!r}"
+        hub = _hub_offline(env)
+        if hub:
+            values["offline"], source["offline"] = True, hub
         explicit = {k: v for k, v in overrides.items() if v is not None}
+        if hub and explicit.get("offline") is False:
+            raise ConfigError(f"--online, but {hub} keeps the Hugging Face libraries offline; unset it to download")
         source.update({name: f"option {name}={value!r}" for name, value in explicit.items()})
         values.update(explicit)  # explicit values win over the environment, which wins over the file
         for name, value in values.items():
@@ -126,6 +132,14 @@ class Settings:
                 expected = f"a whole number of at least {low}" if high is None else f"a number from {low} to {high}"
                 raise ConfigError(f"{source[name]}: expected {expected}")
         return replace(cls(), **values), source
+
+
+def _hub_offline(env: Mapping[str, str]) -> str | None:
+    """The variable that puts the Hugging Face libraries offline, as they read it (HF_HUB_OFFLINE, else TRANSFORMERS_OFFLINE)."""
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        if env.get(var):  # the first one set decides, even when it says no: huggingface_hub.constants reads them so
+            return f"{var}={env[var]!r}" if _flag(env[var]) else None
+    return None
 
 
 def config_file(env: Mapping[str, str] | None = None) -> Path | None:

@@ -123,6 +123,41 @@ def test_global_options_win_over_the_same_settings_in_the_environment(runner, tm
     assert result.exit_code == 0, result.output
 
 
+def test_the_default_home_follows_xdg_cache_home_and_gives_way_to_a_set_one(tmp_path):
+    from summarizer.settings import Settings
+
+    assert Settings.resolve(env={"XDG_CACHE_HOME": str(tmp_path)}).home == tmp_path / "summarizer"
+    assert Settings.resolve(env={"XDG_CACHE_HOME": "relative/cache", "HOME": str(tmp_path)}).home == Settings().home  # XDG: ignored
+    set_home = {"XDG_CACHE_HOME": str(tmp_path), "SUMMARIZER_HOME": str(tmp_path / "mine")}
+    assert Settings.resolve(env=set_home).home == tmp_path / "mine"
+
+
+def test_offline_from_the_config_file_gives_way_to_the_variable_and_to_online(runner, tmp_path, monkeypatch):
+    """`offline = true` in the file: SUMMARIZER_OFFLINE=0 or --online turn it off for one run; the Hub's variables cannot be."""
+    from summarizer.settings import Settings
+
+    config = tmp_path / "config.toml"
+    config.write_text("offline = true\n", encoding="utf-8")
+    env = {"SUMMARIZER_CONFIG": str(config)}
+    assert Settings.resolve(env=env).offline is True
+    assert Settings.resolve(env={**env, "SUMMARIZER_OFFLINE": "0"}).offline is False
+    assert Settings.resolve(env=env, offline=False).offline is False
+    assert Settings.resolve(env={"TRANSFORMERS_OFFLINE": "1"}).offline is True  # huggingface_hub reads it as HF_HUB_OFFLINE
+    assert Settings.resolve(env={"HF_HUB_OFFLINE": "0", "TRANSFORMERS_OFFLINE": "1"}).offline is False  # and so: the first set
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SUMMARIZER_CONFIG", str(config))
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path / "home"))
+    shown = runner.invoke(app, ["--online", "config"])
+    assert shown.exit_code == 0 and "option offline=False" in shown.stdout, shown.output
+    refused = runner.invoke(app, ["models", "pull", "opus-mt-ar-en"])
+    assert refused.exit_code == 4 and "run with --online" in refused.stderr, refused.output
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    clash = runner.invoke(app, ["--online", "models", "pull", "opus-mt-ar-en"])
+    (line,) = clash.stderr.strip().splitlines()
+    assert clash.exit_code == 2 and "HF_HUB_OFFLINE='1' keeps the Hugging Face libraries offline" in line
+
+
 def test_the_config_file_sets_what_variables_and_options_do_not(runner, tmp_path, monkeypatch):
     """Defaults, then the config file, then SUMMARIZER_* variables, then options; `summarizer config` says which won."""
     from summarizer.settings import Settings
