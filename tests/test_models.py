@@ -297,6 +297,32 @@ def test_long_input_is_split_at_sentences_never_cut(registry):
     assert out.pieces == len(parts)
 
 
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
+def test_weights_with_fewer_positions_than_the_manifest_says_set_the_limits(tmp_path, tiny_models, engine):
+    """Weights of 24 positions imported under a manifest of 512 in, 512 out: inputs are split to fit and outputs
+    stop at 24 tokens, where going past them stopped the run ("no position encodings … >= 24")."""
+    home = tmp_path / "home"
+    write_manifest(home, "short", "translate", "seq2seq", 512, {"num_beams": 2, "max_new_tokens": 512})
+    registry = Registry.load(Settings.resolve(env={}, home=home, threads=1, device="cpu"))
+    manifest = registry.get("short")
+    import_model(registry, manifest, build_marian(tiny_models["spm"], tmp_path / "short", max_positions=24, init_std=1.0))
+    converted = convert(registry, manifest, "int8") if engine == "ctranslate2" else None
+    backend = load_backend(manifest, registry.require(manifest), registry.settings, converted)
+    assert backend.engine == engine and (backend.max_positions, backend.max_input_tokens) == (24, 24)
+    long_text = " ".join(SENTENCES * 2)
+    (out,) = generate(backend, [long_text], manifest.generation)
+    assert out.pieces > 1 and out.text
+
+
+def test_a_causal_model_generates_within_the_positions_its_prompt_leaves(registry, tiny_models):
+    manifest = registry.get("tiny-causal")
+    backend = load_backend(manifest, registry.require(manifest), registry.settings)
+    assert backend.max_positions == 2048  # the tiny Llama's max_position_embeddings
+    assert backend.new_tokens({"max_new_tokens": 5000}, 2000) == 48 and backend.new_tokens({"max_new_tokens": 8}, 2000) == 8
+    t5 = load_backend(dataclasses.replace(manifest, backend="seq2seq"), tiny_models["t5"], registry.settings)
+    assert t5.max_positions is None and t5.new_tokens({}, 10**6) == 256  # relative positions: no limit
+
+
 def test_batches_are_length_sorted_within_budget():
     lengths = [5, 50, 7, 48, 6, 49]
     groups = batches(lengths, max_tokens=100)

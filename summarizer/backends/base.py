@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from pathlib import Path
 
 from summarizer.arabic import split_clauses, split_sentences
 from summarizer.errors import InputTooLongError
@@ -17,12 +19,38 @@ class Generation:
     pieces: int = 1  # how many parts the input was split into (1: it fitted)
 
 
+def position_limit(model_dir: Path) -> int | None:
+    """The positions a model's embeddings have (inputs, outputs, or for a causal model both together); None when
+    it has no such limit: relative positions (T5, mT5), or a config that does not say."""
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    if "relative_attention_num_buckets" in config:  # T5's n_positions is only a note; its positions are relative
+        return None
+    limit = config.get("max_position_embeddings") or config.get("n_positions")
+    return int(limit) if limit else None
+
+
 class Backend(ABC):
     """A loaded model that turns input texts into output texts."""
 
     engine: str  # "transformers" or "ctranslate2"
     kind: str  # "seq2seq" or "causal"
     max_input_tokens: int
+    max_positions: int | None  # see position_limit
+
+    def __init__(self, kind: str, max_input_tokens: int, max_positions: int | None):
+        # A manifest's limits are the model it names; weights imported under its name may have fewer positions,
+        # and going past them stops the run ("no position encodings for positions >= 256"), so the model's win.
+        self.kind = kind
+        self.max_positions = max_positions
+        self.max_input_tokens = min(max_input_tokens, max_positions or max_input_tokens)
+
+    def new_tokens(self, params: dict, longest_input: int) -> int:
+        """The most tokens to generate: max_new_tokens (default 256), within the positions left after the input."""
+        wanted = int(params.get("max_new_tokens", 256))
+        if self.max_positions is None:
+            return wanted
+        room = self.max_positions - (longest_input if self.kind == "causal" else 0)  # seq2seq: output has its own
+        return max(1, min(wanted, room))
 
     @abstractmethod
     def count_tokens(self, text: str) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 import ctranslate2
 
 from summarizer.backends import resolve
-from summarizer.backends.base import Backend
+from summarizer.backends.base import Backend, position_limit
 from summarizer.errors import ConfigError
 from summarizer.registry import Manifest
 from summarizer.settings import Settings
@@ -45,7 +45,7 @@ def load(manifest: Manifest, model_dir: Path, converted_dir: Path, settings: Set
         from transformers import AutoTokenizer
 
         tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True, trust_remote_code=False)
-    return CT2Backend(manifest, tokenizer, model)
+    return CT2Backend(manifest, tokenizer, model, position_limit(model_dir))
 
 
 class MarianPieces:
@@ -96,9 +96,8 @@ class CT2Backend(Backend):
 
     engine = "ctranslate2"
 
-    def __init__(self, manifest: Manifest, tokenizer, model):
-        self.kind = manifest.backend
-        self.max_input_tokens = manifest.max_input_tokens
+    def __init__(self, manifest: Manifest, tokenizer, model, max_positions: int | None = None):
+        super().__init__(manifest.backend, manifest.max_input_tokens, max_positions)
         self.tokenizer = tokenizer
         self.model = model
         self.workers = model.num_translators if self.kind == "seq2seq" else model.num_generators
@@ -130,7 +129,7 @@ class CT2Backend(Backend):
     def generate_batch(self, texts: list[str], params: dict) -> list[str]:
         tokens = [self._tokens(t) for t in texts]
         beams = int(params.get("num_beams", 1))
-        max_new = int(params.get("max_new_tokens", 256))
+        max_new = self.new_tokens(params, max(map(len, tokens)))
         # On CPU, split the batch into jobs (sorted by length, order restored by CTranslate2) so every worker
         # has one; a GPU runs the whole batch at once (0: no split), as wide batches are what keep it busy.
         per_job = min(JOB_SENTENCES, math.ceil(len(tokens) / self.workers)) if self.model.device == "cpu" else 0

@@ -9,7 +9,7 @@ import transformers
 from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
 from summarizer.backends import resolve
-from summarizer.backends.base import Backend
+from summarizer.backends.base import Backend, position_limit
 from summarizer.registry import Manifest
 from summarizer.settings import Settings
 
@@ -29,7 +29,7 @@ def load(manifest: Manifest, model_dir: Path, settings: Settings) -> Backend:
     tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True, trust_remote_code=False)
     model = auto_model.from_pretrained(model_dir, local_files_only=True, trust_remote_code=False, use_safetensors=True, dtype=dtype)
     model.to(device).eval()
-    return HFBackend(manifest, tokenizer, model, device)
+    return HFBackend(manifest, tokenizer, model, device, position_limit(model_dir))
 
 
 class HFBackend(Backend):
@@ -37,9 +37,8 @@ class HFBackend(Backend):
 
     engine = "transformers"
 
-    def __init__(self, manifest: Manifest, tokenizer, model, device: str):
-        self.kind = manifest.backend
-        self.max_input_tokens = manifest.max_input_tokens
+    def __init__(self, manifest: Manifest, tokenizer, model, device: str, max_positions: int | None = None):
+        super().__init__(manifest.backend, manifest.max_input_tokens, max_positions)
         self.tokenizer = tokenizer
         self.model = model
         self.device = device
@@ -67,6 +66,7 @@ class HFBackend(Backend):
             add_special_tokens=self.kind == "seq2seq",
         ).to(self.device)
         generation = {k: v for k, v in params.items() if k in _GENERATE_ARGS}
+        generation["max_new_tokens"] = self.new_tokens(params, inputs["input_ids"].shape[1])
         output = self.model.generate(**inputs, do_sample=False, **generation)
         if self.kind == "causal":
             output = output[:, inputs["input_ids"].shape[1] :]  # only the continuation
