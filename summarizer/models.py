@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,10 +132,10 @@ def verify(registry: Registry, manifest: Manifest, text: str | None = None) -> t
     return loaded, backend.describe(), output.text
 
 
-def token_counter(registry: Registry, manifest: Manifest):
-    """The function that counts a model's input tokens (loads the model's tokenizer, once)."""
+def input_budget(registry: Registry, manifest: Manifest) -> tuple[Callable[[str], int], int]:
+    """The function that counts a model's input tokens for a prompt, and how many it takes (loads the model, once)."""
     backend = _backend(registry, manifest)
-    return lambda text: backend.count_tokens(backend.chat(text))
+    return (lambda text: backend.count_tokens(backend.chat(text))), backend.max_input_tokens
 
 
 def run_model(

@@ -188,7 +188,7 @@ def _extractive_fallback(articles: list[Article], length: str | int, reason: str
 
 def abstractive_summary(articles: list[Article], registry: Registry, manifest: Manifest, length: str | int, cache: ResultCache | None) -> Summary:
     """A model's summary of the story's most salient sentences, fitted to its input limit, then attributed and checked."""
-    from summarizer.models import run_model, token_counter
+    from summarizer.models import input_budget, run_model
 
     pool = candidates(articles)
     if not pool:
@@ -196,16 +196,16 @@ def abstractive_summary(articles: list[Article], registry: Registry, manifest: M
     vectors = [text_vector(c.text) for c in pool]
     similarity = similarities(vectors)
     ranked = _mmr(pool, similarity, _salience(pool, similarity), len(pool))
-    count = token_counter(registry, manifest)
+    count, limit = input_budget(registry, manifest)
     n = _sentence_count(length)
     chosen: list[int] = []
     for i in ranked:  # most salient first, until the model's input is full
         trial = sorted(chosen + [i], key=lambda k: (pool[k].article, pool[k].position))
-        if count(_model_input(manifest, articles, [pool[k] for k in trial], n)) > manifest.max_input_tokens:
+        if count(_model_input(manifest, articles, [pool[k] for k in trial], n)) > limit:
             break
         chosen = trial
     if not chosen:
-        return _extractive_fallback(articles, length, f"{manifest.name} takes {manifest.max_input_tokens} tokens, too few for its prompt and one sentence")
+        return _extractive_fallback(articles, length, f"{manifest.name} takes {limit} tokens, too few for its prompt and one sentence")
     model_input = _model_input(manifest, articles, [pool[k] for k in chosen], n)
     (output,) = run_model("summarize", registry, manifest, [model_input], cache)
     flags = []

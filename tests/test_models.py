@@ -318,6 +318,8 @@ def test_a_causal_model_generates_within_the_positions_its_prompt_leaves(registr
     manifest = registry.get("tiny-causal")
     backend = load_backend(manifest, registry.require(manifest), registry.settings)
     assert backend.max_positions == 2048  # the tiny Llama's max_position_embeddings
+    wide = dataclasses.replace(manifest, max_input_tokens=4000, generation={"max_new_tokens": 100})
+    assert load_backend(wide, registry.require(manifest), registry.settings).max_input_tokens == 1948  # room for the answer
     assert backend.new_tokens({"max_new_tokens": 5000}, 2000) == 48 and backend.new_tokens({"max_new_tokens": 8}, 2000) == 8
     t5 = load_backend(dataclasses.replace(manifest, backend="seq2seq"), tiny_models["t5"], registry.settings)
     assert t5.max_positions is None and t5.new_tokens({}, 10**6) == 256  # relative positions: no limit

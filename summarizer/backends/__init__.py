@@ -66,7 +66,8 @@ def load_backend(manifest: Manifest, model_dir: Path, settings: Settings, conver
     if settings.device == "cuda" and not _sees_cuda(use_ct2):
         engine = "CTranslate2" if use_ct2 else "torch"
         raise ConfigError(f"device cuda (--device or SUMMARIZER_DEVICE): {engine} finds no CUDA device on this machine; use auto or cpu")
-    key = (manifest.name, str(model_dir), use_ct2, settings.device, settings.dtype, settings.compute_type, settings.threads, settings.workers)
+    # The whole manifest, not its name: its kind and limits are the loaded backend's.
+    key = (repr(manifest), str(model_dir), use_ct2, settings.device, settings.dtype, settings.compute_type, settings.threads, settings.workers)
     # New weights imported, pulled or converted into the same folders while this process runs replace the model
     # loaded from the old ones, which would otherwise go on answering, and be cached, under the new weights' name.
     stamp = _stamp(model_dir, converted_dir if use_ct2 else None)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from summarizer.arabic import split_clauses, split_sentences
 from summarizer.errors import InputTooLongError
+from summarizer.registry import Manifest
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,16 @@ class Backend(ABC):
     max_input_tokens: int
     max_positions: int | None  # see position_limit
 
-    def __init__(self, kind: str, max_input_tokens: int, max_positions: int | None):
+    def __init__(self, manifest: Manifest, max_positions: int | None):
         # A manifest's limits are the model it names; weights imported under its name may have fewer positions,
-        # and going past them stops the run ("no position encodings for positions >= 256"), so the model's win.
-        self.kind = kind
+        # and going past them stops the run ("no position encodings for positions >= 256"), so the weights' win.
+        # A causal model's prompt leaves room for its answer in the same positions.
+        self.kind = manifest.backend
         self.max_positions = max_positions
-        self.max_input_tokens = min(max_input_tokens, max_positions or max_input_tokens)
+        self.max_input_tokens = manifest.max_input_tokens
+        if max_positions is not None:
+            answer = self.new_tokens(manifest.generation, 0) if self.kind == "causal" else 0
+            self.max_input_tokens = max(1, min(self.max_input_tokens, max_positions - answer))
 
     def new_tokens(self, params: dict, longest_input: int) -> int:
         """The most tokens to generate: max_new_tokens (default 256), within the positions left after the input."""

@@ -97,7 +97,7 @@ class CT2Backend(Backend):
     engine = "ctranslate2"
 
     def __init__(self, manifest: Manifest, tokenizer, model, max_positions: int | None = None):
-        super().__init__(manifest.backend, manifest.max_input_tokens, max_positions)
+        super().__init__(manifest, max_positions)
         self.tokenizer = tokenizer
         self.model = model
         self.workers = model.num_translators if self.kind == "seq2seq" else model.num_generators

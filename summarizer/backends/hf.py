@@ -38,7 +38,7 @@ class HFBackend(Backend):
     engine = "transformers"
 
     def __init__(self, manifest: Manifest, tokenizer, model, device: str, max_positions: int | None = None):
-        super().__init__(manifest.backend, manifest.max_input_tokens, max_positions)
+        super().__init__(manifest, max_positions)
         self.tokenizer = tokenizer
         self.model = model
         self.device = device
