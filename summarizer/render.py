@@ -46,6 +46,9 @@ def write_atomic(path: Path, text: str) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp.name)
+        blocker = next((p for p in (path.parent, *path.parent.parents) if p.exists() and not p.is_dir()), None)
+        if blocker is not None:  # mkdir met a file where a folder goes, which errno words as "File exists"
+            raise OutputError(f"cannot write {path}: {blocker} is a file, not a folder; choose another place") from exc
         raise OutputError(f"cannot write {path} ({exc.strerror or exc}); choose another place, or make room") from exc
 
 

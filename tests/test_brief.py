@@ -111,6 +111,8 @@ def test_an_output_that_cannot_be_written_is_one_line_and_leaves_no_temporary_fi
         result = runner.invoke(app, ["brief", str(seeds_dir), "--out", str(out), "--date", "2024-06-20", "-q"], env={"SUMMARIZER_HOME": str(tmp_path / "home")})
         (line,) = [line for line in result.stderr.splitlines() if "error" in line]
         assert result.exit_code == 2 and line.startswith(f"summarizer: error: cannot write {out}"), result.output
+        if out.parent.name == "a-file":
+            assert f"{tmp_path / 'a-file'} is a file, not a folder" in line  # not errno's "File exists"
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["briefing-2024-06-20.md"]  # the temporary file removed
 
 
