@@ -135,6 +135,7 @@ def _main_paragraphs(lines: list[str], page: _Page, known_title: str | None) -> 
     norms = [normalize(line) for line in lines]
     counts = Counter(norm for norm in norms if norm)
     kept: list[str] = []
+    short: list[str] = []  # lines set aside as too short for a body paragraph
     seen: set[str] = {normalize(known_title)} if known_title else set()  # a repeated headline goes
     in_header = True  # before the first body paragraph: masthead, section, headline, captions
     after_role = False  # the line after a masthead role ("رئيس التحرير") is the person's name
@@ -181,11 +182,21 @@ def _main_paragraphs(lines: list[str], page: _Page, known_title: str | None) -> 
             continue
         body = _is_body(line)
         if in_header and not body and word_count(line) < 8:
+            short.append(line)
             continue  # section labels, bylines, short captions above the article
         in_header = in_header and not body
         seen.add(norm)
         kept.append(line)
-    return kept
+    if not kept and len(short) + bool(page.headline) <= _SHORT_TEXT_LINES:
+        # A sentence or two given as they are (`echo … | summarizer translate -`, a short JSON text), not a page
+        # whose body is missing: the text is what is left; a one-line text is its own body, not a headline.
+        kept = short or [page.headline or ""]
+        page.headline = page.headline if short else None
+    return [line for line in kept if line]
+
+
+# At most this many lines (headline included) with no body paragraph among them: a short text, kept as given.
+_SHORT_TEXT_LINES = 2
 
 
 def _article_end(line: str, norm: str, page: _Page, in_body: bool) -> str | None:

@@ -7,6 +7,7 @@ and the caller reports it and goes on with the rest.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import glob
 import json
 import sys
@@ -248,9 +249,25 @@ def _from_record(record: object, source: Source, kind: str, encoding: str) -> Ra
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         return Problem(source, "record has no 'text'", "each record needs a non-empty 'text' string")
+    for key in _META_FIELDS:
+        value = record.get(key)
+        if isinstance(value, (list, dict, bool)):  # str() would make "['a']" a headline
+            found = "true or false" if isinstance(value, bool) else f"an {'array' if isinstance(value, list) else 'object'}"
+            return Problem(source, f"'{key}' is {found}, not text", f"give '{key}' as a string, or leave it out")
     meta = {key: _as_str(record.get(key)) for key in _META_FIELDS}
-    meta["published"] = parse_iso(meta["published"])
+    published = record.get("published")
+    meta["published"] = _unix_date(published) if isinstance(published, (int, float)) else parse_iso(meta["published"])
     return RawDocument(text=text, source=source, format=kind, encoding=encoding, **meta)
+
+
+def _unix_date(value: float) -> str | None:
+    """The UTC date of a number given as a date: YYYYMMDD, or Unix time in seconds or (as JavaScript writes it) milliseconds."""
+    if 19000101 <= value <= 21001231 and value == int(value):
+        return parse_iso(str(int(value)))  # None when it is not a real day
+    try:
+        return dt.datetime.fromtimestamp(value / 1000 if abs(value) >= 1e11 else value, dt.UTC).date().isoformat()
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _as_str(value: object) -> str | None:

@@ -101,6 +101,42 @@ def test_json_records_keep_their_metadata(tmp_path):
     assert (second.language, second.outlet) == ("en", "Reuters")  # unknown outlets are kept as stated
 
 
+def test_json_metadata_of_the_wrong_kind_is_one_line_and_a_number_date_is_read(tmp_path):
+    records = [
+        {"text": ARTICLE, "title": ["عنوان"]},  # str() would have made "['عنوان']" the headline
+        {"text": ARTICLE, "outlet": True},
+        {"text": ARTICLE, "published": 1718755200},  # Unix seconds: 2024-06-19 00:00 UTC
+        {"text": ARTICLE, "published": 1718841599999},  # JavaScript milliseconds: 2024-06-19 23:59:59.999 UTC
+        {"text": ARTICLE, "published": 20240619},
+        {"text": ARTICLE, "published": 20241345},  # no such day
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    articles, problems = load([path])
+    assert [str(p) for p in problems] == [
+        f"{path}:1: 'title' is an array, not text; give 'title' as a string, or leave it out",
+        f"{path}:2: 'outlet' is true or false, not text; give 'outlet' as a string, or leave it out",
+    ]
+    assert [a.published for a in articles] == ["2024-06-19", "2024-06-19", "2024-06-19", None]
+
+
+@pytest.mark.parametrize("text", ["رحب كيم بالضيف.", "قال الكرملين إن بوتين سيزور كوريا الشمالية", "زيارة بوتين إلى بيونغ يانغ\n\nرحب كيم بالضيف"])
+def test_a_sentence_or_two_is_read_as_given_not_as_a_page_without_a_body(tmp_path, text):
+    """`echo … | summarizer translate -`: no line reads as a page's body paragraph, but the text is the article."""
+    path = tmp_path / "short.txt"
+    path.write_text(text, encoding="utf-8")
+    (article,), _ = load([path])
+    *title, body = text.split("\n\n")
+    assert (article.text, article.title) == (body, title[0] if title else None)
+
+
+def test_a_page_of_furniture_alone_is_still_reported(tmp_path):
+    path = tmp_path / "menu.txt"
+    path.write_text("الرئيسية\n\nسياسة\n\nاقتصاد\n\nرياضة\n", encoding="utf-8")
+    articles, (problem,) = load([path])
+    assert articles == [] and "no article text left" in problem.reason
+
+
 def test_outlet_file_from_user_extends_the_known_list(tmp_path):
     outlets = tmp_path / "outlets.toml"
     outlets.write_text('[[outlet]]\nname = "Al Ain News"\naliases = ["العين الإخبارية"]\nsignatures = [\'جزيرة ام اند امز$\']\n', encoding="utf-8")
