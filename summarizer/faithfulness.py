@@ -30,8 +30,8 @@ def check_sentence(source: str, target: str) -> list[str]:
     if normalize(target) == normalize(source) or arabic > latin:
         flags.append("source copied instead of translated")
     source_numbers, target_numbers = numbers(source), numbers(target)
-    missing = [n for n in source_numbers if n not in target_numbers]
-    extra = [n for n in target_numbers if n not in source_numbers]
+    missing = list(dict.fromkeys(n for n in source_numbers if n not in target_numbers))  # each named once
+    extra = list(dict.fromkeys(n for n in target_numbers if n not in source_numbers))
     if missing and extra:
         flags.append(f"number changed: {', '.join(missing)} → {', '.join(extra)}")
     elif missing:
