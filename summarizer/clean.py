@@ -130,6 +130,10 @@ def _join_hard_wraps(lines: list[str]) -> list[str]:
     return out[:-1]
 
 
+# At most this many lines (headline included) with no body paragraph among them: a short text, kept as given.
+_SHORT_TEXT_LINES = 2
+
+
 def _main_paragraphs(lines: list[str], page: _Page, known_title: str | None) -> list[str]:
     lines = [_strip_tracking(line) for line in lines]
     norms = [normalize(line) for line in lines]
@@ -193,10 +197,6 @@ def _main_paragraphs(lines: list[str], page: _Page, known_title: str | None) -> 
         kept = short or [page.headline or ""]
         page.headline = page.headline if short else None
     return [line for line in kept if line]
-
-
-# At most this many lines (headline included) with no body paragraph among them: a short text, kept as given.
-_SHORT_TEXT_LINES = 2
 
 
 def _article_end(line: str, norm: str, page: _Page, in_body: bool) -> str | None:
