@@ -7,7 +7,10 @@ and the caller reports it and goes on with the rest.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import datetime as dt
+import email
+import email.policy
 import glob
 import json
 import sys
@@ -19,7 +22,7 @@ from summarizer.records import Problem, RawDocument, Source
 from summarizer.settings import MB, Settings
 
 TEXT_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md"}
-HTML_FORMATS = {".html": "html", ".htm": "html", ".xhtml": "html"}
+HTML_FORMATS = {".html": "html", ".htm": "html", ".xhtml": "html", ".mhtml": "mhtml", ".mht": "mhtml"}
 JSON_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 FORMATS = {**TEXT_FORMATS, **HTML_FORMATS, **JSON_FORMATS}
 SUPPORTED = ", ".join(sorted(FORMATS))
@@ -186,6 +189,9 @@ def _read_blob(data: bytes | Problem, source: Source, kind: str | None) -> Itera
     if not data.strip():
         yield Problem(source, "empty input", "nothing to read; remove it or fill it")
         return
+    if kind == "mhtml" or kind is None and _is_mhtml(data):
+        yield _read_mhtml(data, source)
+        return
     try:
         text, encoding = decode_bytes(data)
     except DecodeError as exc:
@@ -275,6 +281,32 @@ def _as_str(value: object) -> str | None:
         return None
     value = str(value).strip()
     return value or None
+
+
+def _is_mhtml(data: bytes) -> bool:
+    """True for a browser's single-file save (MHTML): MIME headers, then a multipart/related body."""
+    head = data[:4096].lstrip().lower()
+    return head.startswith((b"from:", b"mime-version:", b"snapshot-content-location:")) and b"multipart/related" in head
+
+
+def _read_mhtml(data: bytes, source: Source) -> RawDocument | Problem:
+    """The page in an MHTML file (Chrome's and Edge's "Webpage, Single File"): its first HTML part, read as any page."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    page = next((part for part in message.walk() if part.get_content_type() == "text/html"), None)
+    if page is None:
+        return Problem(source, "no HTML page inside the MHTML file", "save the page again, as a single file or as HTML")
+    payload = page.get_payload(decode=True) or b""  # quoted-printable or base64 undone
+    try:
+        # Chrome states no charset on the part (the page's own <meta> says it), so the bytes are detected as any file's.
+        charset = page.get_content_charset()
+        html, encoding = (payload.decode(charset), charset) if charset else decode_bytes(payload)
+    except (LookupError, UnicodeDecodeError, DecodeError) as exc:
+        return Problem(source, f"the page inside the MHTML file cannot be decoded ({exc})", "save the page again as HTML")
+    document = _read_html(html, source, encoding)
+    where = message["Snapshot-Content-Location"] or page["Content-Location"]  # the address it was saved from
+    if isinstance(document, RawDocument) and not document.url and where:
+        document = dataclasses.replace(document, url=str(where).strip())
+    return document
 
 
 def _read_html(html: str, source: Source, encoding: str) -> RawDocument | Problem:

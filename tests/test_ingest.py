@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import quopri
 from pathlib import Path
 
 import pytest
@@ -181,6 +183,41 @@ def test_html_pages_are_extracted_and_cleaned(tmp_path):
     assert a.paragraphs[0].startswith("وصل الرئيس الروسي") and a.paragraphs[-1].endswith("وهو ما ينفيه البلدان.")
     for furniture in ("الرئيسية", "google news", "الأسد", "الحقوق محفوظة"):
         assert furniture not in a.text
+
+
+def mhtml(html: bytes, charset: str = "") -> bytes:
+    """A page saved as Chrome saves "Webpage, Single File": the HTML quoted-printable, with no charset on its part
+    unless given, and an image part after it."""
+    boundary = "----MultipartBoundary--x1----"
+    part_type = f"text/html; charset={charset}" if charset else "text/html"
+    head = (
+        "From: <Saved by Blink>\r\nSnapshot-Content-Location: https://example.com/putin\r\nMIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="{boundary}"\r\n\r\n\r\n'
+        f"--{boundary}\r\nContent-Type: {part_type}\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+        "Content-Location: https://example.com/putin\r\n\r\n"
+    )
+    tail = f"\r\n--{boundary}\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--{boundary}--\r\n"
+    return head.encode() + quopri.encodestring(html).replace(b"\n", b"\r\n") + tail.encode()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1256"])
+def test_a_page_saved_as_a_single_file_mhtml_reads_like_the_html(tmp_path, encoding):
+    (tmp_path / "page.html").write_text(HTML, encoding="utf-8")
+    (tmp_path / "page.mhtml").write_bytes(mhtml(HTML.replace('charset="utf-8"', "").encode(encoding)))
+    (tmp_path / "stated.mht").write_bytes(mhtml(HTML.encode(encoding), charset=encoding))
+    (tmp_path / "images.mhtml").write_bytes(mhtml(b"").replace(b"text/html", b"text/css"))
+    articles, problems = load([tmp_path])
+    by_name = {Path(a.source.path).name: a for a in articles}
+    html = by_name.pop("page.html")
+    assert sorted(by_name) == ["page.mhtml", "stated.mht"]
+    for a in by_name.values():
+        assert (a.text, a.title, a.outlet, a.published) == (html.text, html.title, html.outlet, html.published)
+        assert (html.url, a.url) == (None, "https://example.com/putin")  # the address the page was saved from
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'images.mhtml'}: no HTML page inside the MHTML file; save the page again, as a single file or as HTML"
+    ]
+    (read,) = [i for i in load_articles(["-"], Settings.resolve(env={}), stdin=io.BytesIO(mhtml(HTML.encode())))]
+    assert read.text == html.text  # sniffed on standard input
 
 
 def test_stated_publication_date_is_found_but_masthead_date_is_not(tmp_path):
