@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from summarizer import __version__
 from summarizer.cache import ResultCache
+from summarizer.errors import ModelMissingError
 from summarizer.faithfulness import Glossary
 from summarizer.grouping import by_coverage
 from summarizer.pipeline import group_stories
@@ -65,11 +66,14 @@ def build_briefing(
             if flag.startswith("extractive fallback") and flag not in notes:
                 notes.append(flag)
     translator, missing = installed_translator(registry)
+    if not missing:
+        try:
+            english = _translate(stories, summaries, registry, translator, cache, load_glossary(registry))
+        except ModelMissingError as broken:  # installed, but it does not load
+            missing = f"no English: the translator failed ({broken})"
     if missing:
         notes.append(f"{missing}; the Arabic summaries are shown")
         english = [(None, ()) for _ in stories]
-    else:
-        english = _translate(stories, summaries, registry, translator, cache, load_glossary(registry))
     sources = list({a.id: a for story in stories for a in story.articles}.values())  # first citation order
     return Briefing(
         date=date or (published[-1] if published else dt.date.today().isoformat()),

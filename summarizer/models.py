@@ -155,7 +155,7 @@ def run_model(
     found = cache.get_many(keys) if cache else {}
     todo = sorted({key: text for key, text in zip(keys, inputs) if key not in found}.items())
     if todo:
-        backend = load_backend(manifest, registry.require(manifest), settings, converted)
+        backend = _backend(registry, manifest)
         outputs = generate(backend, [backend.chat(text) for _, text in todo], params, settings.batch_tokens)
         fresh = {key: json.dumps({"text": out.text, "pieces": out.pieces}, ensure_ascii=False) for (key, _), out in zip(todo, outputs)}
         if cache:
@@ -182,7 +182,22 @@ def _engine(settings: Settings, converted: Path | None, quantization: str) -> st
 
 def _backend(registry: Registry, manifest: Manifest):
     """The installed model, loaded once per process: through its CTranslate2 conversion when a current one exists."""
-    return load_backend(manifest, registry.require(manifest), registry.settings, registry.conversion(manifest)[0])
+    folder = registry.require(manifest)
+    converted = registry.conversion(manifest)[0]
+    try:
+        return load_backend(manifest, folder, registry.settings, converted)
+    except SummarizerError:
+        raise
+    except Exception as exc:  # a broken folder fails inside transformers or CTranslate2, as TypeError, OSError, ValueError…
+        cause = (str(exc).strip().splitlines() or [""])[0] or "no message"
+        spec = registry.spec(manifest)
+        fix = "check the folder" if manifest.local_dir else f"summarizer models import {spec} DIR (a complete copy), or summarizer models pull {spec}"
+        raise ModelMissingError(f"{spec} cannot be loaded from {converted or folder} ({type(exc).__name__}: {cause})", fix) from exc
+
+
+# A model folder's tokenizer is one of these (or comes with them): tokenizer.json for fast tokenizers (Qwen), a
+# sentencepiece model for Marian (source.spm), T5 and mT5 (spiece.model), XLM-R and mBART; vocab files for the rest.
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model", "source.spm", "spiece.model", "sentencepiece.bpe.model", "vocab.json", "vocab.txt")
 
 
 def _check_model_folder(folder: Path, name: str) -> None:
@@ -190,6 +205,11 @@ def _check_model_folder(folder: Path, name: str) -> None:
         raise ModelMissingError(
             f"{folder} is not a usable model folder for {name}: it needs config.json and *.safetensors weights",
             "save the model with save_pretrained(safe_serialization=True), or pull it",
+        )
+    if not any((folder / file).exists() for file in TOKENIZER_FILES):
+        raise ModelMissingError(
+            f"{folder} has no tokenizer for {name} (none of {', '.join(TOKENIZER_FILES)})",
+            "save the tokenizer into the same folder (tokenizer.save_pretrained), or pull the model",
         )
 
 

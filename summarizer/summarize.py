@@ -175,10 +175,9 @@ def summarize_story(
         return extractive_summary(articles, length)
     manifest = registry.resolve(spec, "summarize")
     try:
-        registry.require(manifest)
-    except ModelMissingError as missing:
+        return abstractive_summary(articles, registry, manifest, length, cache)
+    except ModelMissingError as missing:  # not installed, or installed but it does not load
         return _extractive_fallback(articles, length, str(missing))
-    return abstractive_summary(articles, registry, manifest, length, cache)
 
 
 def _extractive_fallback(articles: list[Article], length: str | int, reason: str) -> Summary:

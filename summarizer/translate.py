@@ -84,7 +84,10 @@ def english_of(texts: list[str], registry: Registry, cache: ResultCache | None) 
     manifest, missing = installed_translator(registry)
     if missing:
         return {}, missing
-    pairs = translate_sentences(list(dict.fromkeys(texts)), registry, manifest, cache, load_glossary(registry))
+    try:
+        pairs = translate_sentences(list(dict.fromkeys(texts)), registry, manifest, cache, load_glossary(registry))
+    except ModelMissingError as broken:  # installed, but it does not load
+        return {}, f"no English: the translator failed ({broken})"
     return {p.source: p.target for p in pairs}, None
 
 

@@ -95,6 +95,26 @@ def test_brief_with_tiny_models_end_to_end(runner, seeds_dir, tmp_path, tiny_mod
     assert "tiny-marian" in md and "tiny-t5" in md
 
 
+def test_models_that_are_installed_but_do_not_load_give_the_briefing_without_them(runner, seeds_dir, tmp_path, tiny_models):
+    """Weights cut short by a failed copy, say: the briefing is written as with no models, and says why and what to do."""
+    home = tmp_path / "home"
+    write_manifest(home, "tiny-marian", "translate", "seq2seq", 64, {"num_beams": 1, "max_new_tokens": 8})
+    write_manifest(home, "tiny-t5", "summarize", "seq2seq", 256, {"num_beams": 1, "max_new_tokens": 8})
+    registry = Registry.load(Settings.resolve(env={}, home=home, device="cpu"))
+    for name, model in (("tiny-marian", "marian"), ("tiny-t5", "t5")):
+        weights = import_model(registry, registry.get(name), tiny_models[model]) / "model.safetensors"
+        weights.write_bytes(weights.read_bytes()[:1000])
+    _, data, _ = run_brief(runner, home, tmp_path / "out", seeds_dir, extra=("--translator", "tiny-marian", "--summarizer", "tiny-t5"))
+    assert [m["name"] for m in data["models"]] == ["extractive"] and all(story["headline_en"] is None for story in data["stories"])
+    assert {story["summary"]["method"] for story in data["stories"]} == {"extractive"}
+    fix = "to fix: summarizer models import tiny-marian DIR (a complete copy), or summarizer models pull tiny-marian"
+    assert any(note.startswith("no English: the translator failed (tiny-marian cannot be loaded from") and fix in note for note in data["notes"])
+    assert any(note.startswith("extractive fallback: tiny-t5 cannot be loaded") for note in data["notes"])
+    verified = runner.invoke(app, ["models", "verify", "tiny-marian"], env={"SUMMARIZER_HOME": str(home)})
+    (line,) = verified.stderr.strip().splitlines()
+    assert verified.exit_code == 4 and "tiny-marian cannot be loaded" in line and fix in line
+
+
 def test_bad_date_and_length_are_one_line_before_any_work(runner, seeds_dir, tmp_path):
     for option, value, expected in [("--date", "2024-13-45", "'2024-13-45' does not match"), ("--length", "huge", "summary length 'huge': expected short")]:
         result = runner.invoke(app, ["brief", str(seeds_dir), "--out", str(tmp_path / "out"), option, value], env={"SUMMARIZER_HOME": str(tmp_path / "home")})

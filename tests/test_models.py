@@ -76,6 +76,17 @@ def test_missing_model_names_the_fix_and_pull_respects_offline(tmp_path):
         reg.resolve("no-such-model", "translate")
 
 
+def test_import_wants_a_tokenizer_beside_the_weights(tmp_path, tiny_models):
+    registry = Registry.load(Settings.resolve(env={}, home=tmp_path / "home"))
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    for name in ("config.json", "model.safetensors"):
+        shutil.copy(tiny_models["marian"] / name, bare / name)
+    with pytest.raises(ModelMissingError, match="has no tokenizer for opus-mt-ar-en .*tokenizer.save_pretrained"):
+        import_model(registry, registry.get("opus-mt-ar-en"), bare)
+    assert not registry.installed(registry.get("opus-mt-ar-en"))
+
+
 def test_a_hub_id_resolves_to_its_manifest_and_the_fix_it_names_works(runner, tmp_path, monkeypatch, tiny_models):
     monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path))
     reg = Registry.load(Settings.resolve(env={}, home=tmp_path))
@@ -345,7 +356,7 @@ def test_cache_serves_repeats_without_loading_a_model(registry, monkeypatch):
     monkeypatch.setattr("summarizer.models.load_backend", no_model)
     assert run_model("translate", registry, manifest, SENTENCES, cache) == first[:-1]
     # Different generation parameters are a different result.
-    with pytest.raises(AssertionError, match="cache should have answered"):
+    with pytest.raises(ModelMissingError, match="cache should have answered"):  # what a loading failure becomes
         run_model("translate", registry, manifest, SENTENCES[:1], cache, num_beams=1)
 
 
