@@ -191,7 +191,12 @@ def _backend(registry: Registry, manifest: Manifest):
     except Exception as exc:  # a broken folder fails inside transformers or CTranslate2, as TypeError, OSError, ValueError…
         cause = (str(exc).strip().splitlines() or [""])[0] or "no message"
         spec = registry.spec(manifest)
-        fix = "check the folder" if manifest.local_dir else f"summarizer models import {spec} DIR (a complete copy), or summarizer models pull {spec}"
+        if converted:  # the CTranslate2 load reads the conversion (and the tokenizer from the model's own folder)
+            fix = f"summarizer models convert {spec} again, or run without the conversion: SUMMARIZER_USE_CTRANSLATE2=0"
+        elif manifest.local_dir:
+            fix = "check the folder"
+        else:
+            fix = f"summarizer models import {spec} DIR (a complete copy), or summarizer models pull {spec}"
         raise ModelMissingError(f"{spec} cannot be loaded from {converted or folder} ({type(exc).__name__}: {cause})", fix) from exc
 
 

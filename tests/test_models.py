@@ -87,6 +87,14 @@ def test_import_wants_a_tokenizer_beside_the_weights(tmp_path, tiny_models):
     assert not registry.installed(registry.get("opus-mt-ar-en"))
 
 
+def test_a_broken_conversion_is_one_error_that_names_the_conversion_as_the_fix(registry):
+    manifest = registry.get("tiny-marian")
+    model_bin = convert(registry, manifest, "int8") / "model.bin"
+    model_bin.write_bytes(model_bin.read_bytes()[:-100])
+    with pytest.raises(ModelMissingError, match=r"tiny-marian cannot be loaded from .*ct2 \(RuntimeError: .*to fix: summarizer models convert tiny-marian"):
+        run_model("translate", registry, manifest, SENTENCES[:1])
+
+
 def test_a_hub_id_resolves_to_its_manifest_and_the_fix_it_names_works(runner, tmp_path, monkeypatch, tiny_models):
     monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path))
     reg = Registry.load(Settings.resolve(env={}, home=tmp_path))
