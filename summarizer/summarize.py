@@ -170,7 +170,7 @@ _RARE = 3.5  # rarity (7 - Zipf) above which a word is a name or a rare term wor
 def summarize_story(
     articles: list[Article], registry: Registry | None, spec: str | None, length: str | int = "medium", cache: ResultCache | None = None
 ) -> Summary:
-    """The story's summary with the chosen model, or extractive (asked for, or no model installed)."""
+    """The story's summary with the chosen model, or extractive (asked for, or the model is missing or does not load)."""
     if spec in (None, "extractive") or registry is None:
         return extractive_summary(articles, length)
     manifest = registry.resolve(spec, "summarize")
