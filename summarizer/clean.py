@@ -194,9 +194,11 @@ def _main_paragraphs(lines: list[str], page: _Page, known_title: str | None) -> 
     if not kept and len(short) + bool(page.headline) <= _SHORT_TEXT_LINES:
         # A sentence or two given as they are (`echo … | summarizer translate -`, a short JSON text), not a page
         # whose body is missing: the text is what is left; a one-line text is its own body, not a headline.
-        kept = short or [page.headline or ""]
-        page.headline = page.headline if short else None
-    return [line for line in kept if line]
+        if short:
+            kept = short
+        elif page.headline:
+            kept, page.headline = [page.headline], None
+    return kept
 
 
 def _article_end(line: str, norm: str, page: _Page, in_body: bool) -> str | None:

@@ -155,7 +155,7 @@ def run_model(
     found = cache.get_many(keys) if cache else {}
     todo = sorted({key: text for key, text in zip(keys, inputs) if key not in found}.items())
     if todo:
-        backend = _backend(registry, manifest)
+        backend = _load(registry, manifest, converted)
         outputs = generate(backend, [backend.chat(text) for _, text in todo], params, settings.batch_tokens)
         fresh = {key: json.dumps({"text": out.text, "pieces": out.pieces}, ensure_ascii=False) for (key, _), out in zip(todo, outputs)}
         if cache:
@@ -182,8 +182,12 @@ def _engine(settings: Settings, converted: Path | None, quantization: str) -> st
 
 def _backend(registry: Registry, manifest: Manifest):
     """The installed model, loaded once per process: through its CTranslate2 conversion when a current one exists."""
+    return _load(registry, manifest, registry.conversion(manifest)[0])
+
+
+def _load(registry: Registry, manifest: Manifest, converted: Path | None):
+    """The installed model through the given conversion (None: without one); one clear error when it does not load."""
     folder = registry.require(manifest)
-    converted = registry.conversion(manifest)[0]
     try:
         return load_backend(manifest, folder, registry.settings, converted)
     except SummarizerError:

@@ -189,13 +189,13 @@ def abstractive_summary(articles: list[Article], registry: Registry, manifest: M
     """A model's summary of the story's most salient sentences, fitted to its input limit, then attributed and checked."""
     from summarizer.models import input_budget, run_model
 
+    count, limit = input_budget(registry, manifest)  # first: a model that is missing or does not load wastes no work
     pool = candidates(articles)
     if not pool:
         return Summary((), manifest.name, 0, 0)
     vectors = [text_vector(c.text) for c in pool]
     similarity = similarities(vectors)
     ranked = _mmr(pool, similarity, _salience(pool, similarity), len(pool))
-    count, limit = input_budget(registry, manifest)
     n = _sentence_count(length)
     chosen: list[int] = []
     for i in ranked:  # most salient first, until the model's input is full
