@@ -53,13 +53,26 @@ class Briefing:
 
 def build_briefing(
     articles: list[Article], settings: Settings, registry: Registry, cache: ResultCache | None,
-    length: str | int = "medium", date: str | None = None, use_store: bool = True,
+    length: str | int = "medium", date: str | None = None, days: int = 1, use_store: bool = True,
     warn: Callable[[str], None] = lambda message: None,
 ) -> Briefing:
-    """Group, summarise and translate: the whole pipeline for one briefing."""
-    published = sorted(a.published for a in articles if a.published)
-    stories = by_coverage(group_stories(articles, settings, use_store=use_store, warn=warn))
-    notes: list[str] = []
+    """Group, summarise and translate: the whole pipeline for one briefing.
+
+    The briefing covers the `days` days ending on `date` (default: the newest article's day): its
+    stories are those with an article from then or one with no date; their earlier articles come
+    along as background. Articles published after `date` are left out, and the notes say so.
+    """
+    day = date or _newest_day(articles)
+    since = (dt.date.fromisoformat(day) - dt.timedelta(days=days - 1)).isoformat()
+    notes = _left_out_later(articles, day)
+    stories = group_stories([a for a in articles if not _after(a, day)], settings, use_store=use_store, warn=warn)
+    current: list[Story] = []
+    older: list[Story] = []
+    for story in stories:
+        (current if any(not _before(a, since) for a in story.articles) else older).append(story)
+    if older:
+        notes.append(_left_out_older(older, since, day))
+    stories = by_coverage(current, since)
     summaries = [summarize_story(list(s.articles), registry, settings.summarizer, length, cache) for s in stories]
     for summary in summaries:
         for flag in summary.flags:
@@ -75,8 +88,9 @@ def build_briefing(
         notes.append(f"{missing}; the Arabic summaries are shown")
         english = [(None, ()) for _ in stories]
     sources = list({a.id: a for story in stories for a in story.articles}.values())  # first citation order
+    published = sorted(a.published for a in sources if a.published)
     return Briefing(
-        date=date or (published[-1] if published else dt.date.today().isoformat()),
+        date=day,
         first=published[0] if published else None,
         last=published[-1] if published else None,
         stories=tuple(BriefStory(s, m, h, e) for s, m, (h, e) in zip(stories, summaries, english)),
@@ -84,8 +98,37 @@ def build_briefing(
         models=tuple(_models(registry, None if missing else translator, summaries)),
         notes=tuple(notes),
         settings={"summarizer": settings.summarizer or "extractive", "translator": translator.name, "length": length,
-                  "group_threshold": settings.group_threshold, "version": __version__},
+                  "days": days, "group_threshold": settings.group_threshold, "version": __version__},
     )
+
+
+def _newest_day(articles: list[Article]) -> str:
+    """The newest publication day not after today (a later one is a misread date), else today."""
+    today = dt.date.today().isoformat()
+    return max((a.published for a in articles if a.published and a.published <= today), default=today)
+
+
+def _after(article: Article, day: str) -> bool:
+    return bool(article.published and article.published > day)  # ISO dates order as strings
+
+
+def _before(article: Article, day: str) -> bool:
+    return bool(article.published and article.published < day)
+
+
+def _left_out_later(articles: list[Article], day: str) -> list[str]:
+    later = sum(_after(a, day) for a in articles)
+    return [f"left out {later} article{'s' * (later != 1)} published after {day}, the briefing's date"] if later else []
+
+
+def _left_out_older(older: list[Story], since: str, day: str) -> str:
+    """The note for stories with no article in the briefing's days, with the --days that takes them in."""
+    first = min(a.published for s in older for a in s.articles)  # every article of theirs is dated
+    articles = sum(len(s.articles) for s in older)
+    span = f"on {day}" if since == day else f"from {since} to {day}"
+    all_days = (dt.date.fromisoformat(day) - dt.date.fromisoformat(first)).days + 1
+    return (f"left out {len(older)} older stor{'y' if len(older) == 1 else 'ies'} ({articles} article{'s' * (articles != 1)}) "
+            f"with no article published {span}; --days {all_days} takes in everything since {first}")
 
 
 def _translate(stories, summaries, registry: Registry, translator: Manifest, cache, glossary: Glossary) -> list[tuple]:

@@ -243,7 +243,8 @@ def _read_gold(path: Path) -> dict[str, str]:
 def brief(
     paths: Annotated[Optional[list[str]], typer.Argument(help="Inputs (default: seeds/).")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for briefing-DATE.md and .json.")] = Path("results"),
-    date: Annotated[Optional[datetime], typer.Option(formats=["%Y-%m-%d"], help="The briefing's date (default: its newest article's, else today).")] = None,
+    date: Annotated[Optional[datetime], typer.Option(formats=["%Y-%m-%d"], help="The briefing's date (default: its newest article's that is not after today, else today).")] = None,
+    days: Annotated[int, typer.Option(min=1, help="Days the briefing covers, ending on its date; stories with no article from then are left out (a note says so).")] = 1,
     length: Annotated[str, typer.Option(help="Summary length: short, medium, long, or a number of sentences.")] = "medium",
     summarizer_name: Annotated[Optional[str], typer.Option("--summarizer", help="extractive (default), or a model name, Hub id or folder.")] = None,
     translator: Annotated[Optional[str], typer.Option(help="Model name, Hub id or folder (default: opus-mt-tc-big-ar-en).")] = None,
@@ -260,7 +261,7 @@ def brief(
     registry = Registry.load(settings)
     with ResultCache(settings.cache_path, warn=_warn) as cache:
         with err.status("grouping, summarising, translating…", spinner="dots") if not quiet else contextlib.nullcontext():
-            briefing = build_briefing(articles, settings, registry, cache, size, date.date().isoformat() if date else None, store, _warn)
+            briefing = build_briefing(articles, settings, registry, cache, size, date.date().isoformat() if date else None, days, store, _warn)
     for note in briefing.notes:
         err.print(f"summarizer: {note}")
     name = f"briefing-{briefing.date}"

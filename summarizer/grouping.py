@@ -229,9 +229,20 @@ def _new_id(seed: str, taken: set[str]) -> str:
     raise RuntimeError("could not find a free story id")
 
 
-def by_coverage(stories: list[Story]) -> list[Story]:
-    """Most outlets first, then most articles, then most recent, then id: the order of a briefing."""
-    return sorted(stories, key=lambda s: (-len(s.outlets), -len(s.articles), -_latest(s), s.id))
+def by_coverage(stories: list[Story], since: str | None = None) -> list[Story]:
+    """Most outlets first, then most articles, then most recent, then id: the order of a briefing.
+
+    With `since` (an ISO date), outlets and articles are counted from that day on (undated ones
+    count); the whole story only breaks ties, so a big story from last week follows today's news.
+    """
+    def recent(story: Story) -> list[Article]:
+        return [a for a in story.articles if not (since and a.published and a.published < since)]
+
+    def key(story: Story) -> tuple:
+        latest = recent(story)
+        return (-len({a.outlet for a in latest if a.outlet}), -len(latest), -len(story.outlets), -len(story.articles), -_latest(story), story.id)
+
+    return sorted(stories, key=key)
 
 
 def _latest(story: Story) -> int:

@@ -144,3 +144,44 @@ def test_a_home_that_cannot_be_written_still_gives_a_briefing(runner, seeds_dir,
     warnings = [line for line in result.stderr.splitlines() if line.startswith("summarizer: warning:")]
     assert len(warnings) == 2 and "result cache cannot be used" in warnings[0] and "as with --no-store" in warnings[1]
     assert len(list((tmp_path / "out").glob("briefing-*.md"))) == 1
+
+
+def test_a_daily_briefing_covers_its_day_and_says_what_it_left_out(runner, tmp_path):
+    """A week of input: last week's big story is not today's lead; it is left out with the --days that takes it in."""
+    quake = ["ضرب زلزال بقوة 6.2 درجات مدينة الحسيمة المغربية فجر الاثنين، وأعلنت السلطات مقتل 12 شخصا وإصابة العشرات تحت الأنقاض.",
+             "وقالت وزارة الداخلية المغربية إن فرق الإنقاذ تواصل البحث عن ناجين تحت أنقاض المباني المنهارة في الحسيمة بعد الزلزال.",
+             "ارتفعت حصيلة ضحايا زلزال الحسيمة في شمال المغرب إلى 20 قتيلا، فيما تواصل فرق الإنقاذ انتشال الجثث من تحت الأنقاض."]
+    vote = ["أعلنت اللجنة الانتخابية في ماليزيا فوز تحالف المعارضة بقيادة مهاتير محمد في الانتخابات البرلمانية بأغلبية المقاعد.",
+            "فاز تحالف المعارضة الماليزي بقيادة مهاتير محمد بأغلبية مقاعد البرلمان في الانتخابات، بحسب اللجنة الانتخابية.",
+            "أدى مهاتير محمد اليمين رئيسا لوزراء ماليزيا بعد فوز تحالف المعارضة في الانتخابات البرلمانية."]
+    records = [{"id": f"q{i}", "outlet": outlet, "published": "2018-05-08", "text": text} for i, (outlet, text) in enumerate(zip("ABC", quake))]
+    records += [{"id": "v0", "outlet": "A", "published": "2018-05-14", "text": vote[0]},  # yesterday: background for today's story
+                {"id": "v1", "outlet": "B", "published": "2018-05-15", "text": vote[1]},
+                {"id": "v2", "outlet": "C", "published": "2018-05-16", "text": vote[2]}]  # after the briefing's date
+    inputs = tmp_path / "week.jsonl"
+    inputs.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+
+    def story_ids(data):
+        ids = {s["n"]: s["id"] for s in data["sources"]}
+        return [sorted(ids[n] for n in story["articles"]) for story in data["stories"]]
+
+    def brief(*extra):
+        result = runner.invoke(app, ["brief", str(inputs), "--out", str(tmp_path / "out"), "--no-store", "-q", *extra], env={"SUMMARIZER_HOME": str(tmp_path / "home")})
+        assert result.exit_code == 0, result.output
+        return json.loads((tmp_path / "out" / "briefing-2018-05-15.json").read_text(encoding="utf-8")), result.stderr
+
+    data, stderr = brief("--date", "2018-05-15")
+    jsonschema.validate(data, SCHEMA)
+    assert story_ids(data) == [["v0", "v1"]]
+    assert (data["first_published"], data["last_published"], data["settings"]["days"]) == ("2018-05-14", "2018-05-15", 1)
+    later = "left out 1 article published after 2018-05-15, the briefing's date"
+    older = "left out 1 older story (3 articles) with no article published on 2018-05-15; --days 8 takes in everything since 2018-05-08"
+    assert data["notes"][:2] == [later, older] and older in stderr
+
+    data, _ = brief("--date", "2018-05-15", "--days", "8")
+    assert story_ids(data) == [["q0", "q1", "q2"], ["v0", "v1"]]
+    assert data["notes"][0] == later and not any(note.startswith("left out 1 older") for note in data["notes"])
+    records[-1]["published"] = "2999-01-01"  # a misread date
+    inputs.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    data, _ = brief()  # no --date: the newest article's day that is not after today
+    assert data["date"] == "2018-05-15" and data["notes"][0] == later

@@ -10,8 +10,9 @@ import pytest
 
 from summarizer.cli import EXIT_NO_INPUT, EXIT_SOME_INPUTS_BAD, app
 from summarizer.evaluate import bcubed
+from summarizer.grouping import by_coverage
 from summarizer.pipeline import group_stories, load_articles
-from summarizer.records import Article, Source
+from summarizer.records import Article, Source, Story
 from summarizer.settings import Settings
 
 QUAKE = [
@@ -109,6 +110,18 @@ def test_empty_single_and_duplicates(settings):
     assert [a.id for a in story.articles] == ["a", "b"]  # the repeated id is read once
     assert story.duplicates == {"b": "a"}
     assert story.outlets == ["Reuters", "Al Arabiya"]
+
+
+def test_since_ranks_by_the_days_coverage_and_the_whole_story_breaks_ties():
+    last_week = Story("s-old", "old", (article("o1", "x", "2018-05-08", "A"), article("o2", "x", "2018-05-08", "B"),
+                                       article("o3", "x", "2018-05-08", "C"), article("o4", "x", "2018-05-15", "A")))
+    today = Story("s-new", "new", (article("n1", "x", "2018-05-15", "B"), article("n2", "x", "2018-05-15", "C")))
+    undated = Story("s-undated", "undated", (article("u1", "x", None, "D"), article("u2", "x", None, "E"), article("u3", "x", None, "F")))
+    tied = Story("s-tied", "tied", (article("t1", "x", "2018-05-07", "A"), article("t2", "x", "2018-05-15", "B"), article("t3", "x", "2018-05-15", "D")))
+    stories = [today, last_week, undated, tied]
+    assert [s.id for s in by_coverage(stories)] == ["s-old", "s-tied", "s-undated", "s-new"]  # every day counts alike
+    # From the 15th: undated articles count (3 outlets); then 2 outlets each, the older article breaking the tie.
+    assert [s.id for s in by_coverage(stories, since="2018-05-15")] == ["s-undated", "s-tied", "s-new", "s-old"]
 
 
 def test_english_articles_group_among_themselves(settings):
