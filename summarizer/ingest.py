@@ -147,16 +147,19 @@ def read_inputs(paths: Iterable[str], settings: Settings, stdin: BinaryIO | None
             yield item
         elif item == STDIN:
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _read_blob(_read_limited(stream, settings.max_file_bytes), Source(STDIN), None)
+            yield from _read_stdin(stream, settings.max_file_bytes)
         else:
             yield from read_file(item, settings)
 
 
-def _read_limited(stream: BinaryIO, limit: int) -> bytes | Problem:
+def _read_stdin(stream: BinaryIO, limit: int) -> Iterator[RawDocument | Problem]:
     data = stream.read(limit + 1)
-    if len(data) > limit:
-        return Problem(Source(STDIN), f"standard input is over the {limit // MB} MB limit", "split it into smaller files")
-    return data
+    if len(data) <= limit:
+        yield from _read_blob(data, Source(STDIN), None)
+    elif _is_mhtml(data):
+        yield _read_mhtml(data[:limit], Source(STDIN), cut_at=limit)
+    else:
+        yield Problem(Source(STDIN), f"standard input is over the {limit // MB} MB limit", "split it into smaller files")
 
 
 def read_file(path: Path, settings: Settings) -> Iterator[RawDocument | Problem]:
@@ -166,14 +169,15 @@ def read_file(path: Path, settings: Settings) -> Iterator[RawDocument | Problem]
     if kind is None:
         yield Problem(source, f"unknown file type '{path.suffix or '(none)'}'", f"use one of {SUPPORTED}")
         return
+    limit = settings.max_file_bytes
     try:
         size = path.stat().st_size
-        if size > settings.max_file_bytes:
-            yield Problem(
-                source,
-                f"file is {size / MB:.1f} MB, over the {settings.max_file_bytes // MB} MB limit",
-                "split it, or raise the limit with --max-file-mb",
-            )
+        if size > limit and kind == "mhtml":  # images make single-file saves big; the page comes first
+            with path.open("rb") as file:
+                yield _read_mhtml(file.read(limit), source, cut_at=limit)
+            return
+        if size > limit:
+            yield Problem(source, f"file is {size / MB:.1f} MB, over the {limit // MB} MB limit", "split it, or raise the limit with --max-file-mb")
             return
         data = path.read_bytes()
     except OSError as exc:
@@ -289,10 +293,17 @@ def _is_mhtml(data: bytes) -> bool:
     return head.startswith((b"from:", b"mime-version:", b"snapshot-content-location:")) and b"multipart/related" in head
 
 
-def _read_mhtml(data: bytes, source: Source) -> RawDocument | Problem:
-    """The page in an MHTML file (Chrome's and Edge's "Webpage, Single File"): its first HTML part, read as any page."""
+def _read_mhtml(data: bytes, source: Source, cut_at: int | None = None) -> RawDocument | Problem:
+    """The page in an MHTML file (Chrome's and Edge's "Webpage, Single File"): its first HTML part, read as any page.
+
+    cut_at: data is only the first cut_at bytes of a file over the size limit (the images after the page are not needed).
+    """
     message = email.message_from_bytes(data, policy=email.policy.default)
-    page = next((part for part in message.walk() if part.get_content_type() == "text/html"), None)
+    parts = [part for part in message.walk() if not part.is_multipart()]
+    page = next((part for part in parts if part.get_content_type() == "text/html"), None)
+    if cut_at and (page is None or page is parts[-1]):  # the cut may fall inside the page: no part after it was seen
+        return Problem(source, f"the page does not end within the first {cut_at // MB} MB of this MHTML file, the size limit",
+                       "raise the limit with --max-file-mb")
     if page is None:
         return Problem(source, "no HTML page inside the MHTML file", "save the page again, as a single file or as HTML")
     payload = page.get_payload(decode=True) or b""  # quoted-printable or base64 undone

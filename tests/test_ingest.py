@@ -220,6 +220,30 @@ def test_a_page_saved_as_a_single_file_mhtml_reads_like_the_html(tmp_path, encod
     assert read.text == html.text  # sniffed on standard input
 
 
+def test_a_single_file_save_over_the_size_limit_is_read_from_its_page(tmp_path):
+    """Images after the page make single-file saves big; the page, first in the file, is read if it ends within the limit."""
+    mb = 1024 * 1024
+    page = mhtml(HTML.encode())
+    photos = page.replace(b"iVBORw0KGgo=", b"iVBORw0KGgo" * (mb // 5))  # 2 MB of image after the page
+    styled = mhtml(HTML.replace("</head>", "<style>" + "p{}" * mb + "</style></head>").encode())  # a 3 MB page
+    (tmp_path / "page.mhtml").write_bytes(page)
+    (tmp_path / "photos.mhtml").write_bytes(photos)
+    (tmp_path / "styled.mhtml").write_bytes(styled)
+    (tmp_path / "big.txt").write_text(ARTICLE * (2 * mb // len(ARTICLE.encode())), encoding="utf-8")
+    articles, problems = load([tmp_path], max_file_bytes=mb)
+    by_name = {Path(a.source.path).name: a for a in articles}
+    assert sorted(by_name) == ["page.mhtml", "photos.mhtml"] and by_name["photos.mhtml"].text == by_name["page.mhtml"].text
+    assert sorted(str(p) for p in problems) == [
+        f"{tmp_path / 'big.txt'}: file is 2.0 MB, over the 1 MB limit; split it, or raise the limit with --max-file-mb",
+        f"{tmp_path / 'styled.mhtml'}: the page does not end within the first 1 MB of this MHTML file, the size limit; "
+        "raise the limit with --max-file-mb",
+    ]
+    settings = Settings.resolve(env={}, max_file_bytes=mb)
+    for data, expected in ((photos, Article), (styled, Problem), (ARTICLE.encode() * (2 * mb // len(ARTICLE.encode())), Problem)):
+        (read,) = load_articles(["-"], settings, stdin=io.BytesIO(data))
+        assert isinstance(read, expected)
+
+
 def test_stated_publication_date_is_found_but_masthead_date_is_not(tmp_path):
     page = tmp_path / "dated.txt"
     page.write_text(
