@@ -235,8 +235,7 @@ def test_a_single_file_save_over_the_size_limit_is_read_from_its_page(tmp_path):
     assert sorted(by_name) == ["page.mhtml", "photos.mhtml"] and by_name["photos.mhtml"].text == by_name["page.mhtml"].text
     assert sorted(str(p) for p in problems) == [
         f"{tmp_path / 'big.txt'}: file is 2.0 MB, over the 1 MB limit; split it, or raise the limit with --max-file-mb",
-        f"{tmp_path / 'styled.mhtml'}: the page does not end within the first 1 MB of this MHTML file, the size limit; "
-        "raise the limit with --max-file-mb",
+        f"{tmp_path / 'styled.mhtml'}: the page does not end within the first 1 MB of this MHTML file, the size limit; raise the limit with --max-file-mb",
     ]
     settings = Settings.resolve(env={}, max_file_bytes=mb)
     for data, expected in ((photos, Article), (styled, Problem), (ARTICLE.encode() * (2 * mb // len(ARTICLE.encode())), Problem)):
