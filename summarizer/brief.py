@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from summarizer import __version__
 from summarizer.cache import ResultCache
-from summarizer.errors import ModelMissingError
-from summarizer.faithfulness import Glossary
 from summarizer.grouping import by_coverage
 from summarizer.pipeline import group_stories
 from summarizer.records import Article, SentencePair, Story
 from summarizer.registry import Manifest, Registry
 from summarizer.settings import Settings
 from summarizer.summarize import Summary, summarize_story
-from summarizer.translate import (
-    installed_translator,
-    load_glossary,
-    translate_sentences,
-)
+from summarizer.translate import translate_or_note
 
 
 @dataclass(frozen=True)
@@ -78,15 +72,13 @@ def build_briefing(
         for flag in summary.flags:
             if flag.startswith("extractive fallback") and flag not in notes:
                 notes.append(flag)
-    translator, missing = installed_translator(registry)
-    if not missing:
-        try:
-            english = _translate(stories, summaries, registry, translator, cache, load_glossary(registry))
-        except ModelMissingError as broken:  # installed, but it does not load
-            missing = f"no English: the translator failed ({broken})"
+    texts = [text for story, summary in zip(stories, summaries) for text in (story.title, *(s.text for s in summary.sentences))]
+    translator, pairs, missing = translate_or_note(texts, registry, cache)
     if missing:
         notes.append(f"{missing}; the Arabic summaries are shown")
         english = [(None, ()) for _ in stories]
+    else:
+        english = _per_story(iter(pairs), summaries)
     sources = list({a.id: a for story in stories for a in story.articles}.values())  # first citation order
     published = sorted(a.published for a in sources if a.published)
     return Briefing(
@@ -131,11 +123,8 @@ def _left_out_older(older: list[Story], since: str, day: str) -> str:
             f"with no article published {span}; --days {all_days} takes in everything since {first}")
 
 
-def _translate(stories, summaries, registry: Registry, translator: Manifest, cache, glossary: Glossary) -> list[tuple]:
-    texts = []
-    for story, summary in zip(stories, summaries):
-        texts += [story.title] + [s.text for s in summary.sentences]
-    pairs = iter(translate_sentences(texts, registry, translator, cache, glossary))
+def _per_story(pairs: Iterator[SentencePair], summaries: list[Summary]) -> list[tuple]:
+    """Each story's translated title and summary sentences, from the translations of all of them in order."""
     return [(next(pairs), tuple(next(pairs) for _ in summary.sentences)) for summary in summaries]
 
 

@@ -79,16 +79,21 @@ def translate_articles(
     return results
 
 
-def english_of(texts: list[str], registry: Registry, cache: ResultCache | None) -> tuple[dict[str, str], str | None]:
-    """English for each text (keyed by the text), or nothing and the note that names the missing translator."""
+def translate_or_note(texts: list[str], registry: Registry, cache: ResultCache | None) -> tuple[Manifest, list[SentencePair] | None, str | None]:
+    """The chosen translator and the texts' translations in order, or None and the note that says why there is no English."""
     manifest, missing = installed_translator(registry)
     if missing:
-        return {}, missing
+        return manifest, None, missing
     try:
-        pairs = translate_sentences(list(dict.fromkeys(texts)), registry, manifest, cache, load_glossary(registry))
+        return manifest, translate_sentences(texts, registry, manifest, cache, load_glossary(registry)), None
     except ModelMissingError as broken:  # installed, but it does not load
-        return {}, f"no English: the translator failed ({broken})"
-    return {p.source: p.target for p in pairs}, None
+        return manifest, None, f"no English: the translator failed ({broken})"
+
+
+def english_of(texts: list[str], registry: Registry, cache: ResultCache | None) -> tuple[dict[str, str], str | None]:
+    """English for each text (keyed by the text), or nothing and the note that says why there is none."""
+    _, pairs, missing = translate_or_note(list(dict.fromkeys(texts)), registry, cache)
+    return {p.source: p.target for p in pairs or ()}, missing
 
 
 def translate_lines(lines: list[str], registry: Registry, manifest: Manifest, cache: ResultCache | None) -> list[str]:
