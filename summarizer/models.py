@@ -17,6 +17,7 @@ from summarizer.backends import (
     load_backend,
     resolve,
     uses_ctranslate2,
+    uses_vmap,
 )
 from summarizer.cache import ResultCache, cache_key
 from summarizer.errors import (
@@ -177,7 +178,8 @@ def _engine(settings: Settings, converted: Path | None, quantization: str) -> st
         return f"transformers {precision} {device}"
     # CTranslate2 reads this itself; other CPU kernels round differently, enough to flip nearly tied beams (README).
     isa = os.environ.get("CT2_FORCE_CPU_ISA", "") if device == "cpu" else ""
-    return f"ctranslate2 {quantization} {precision} {device} {isa}".rstrip()
+    vmap = "vmap" if uses_vmap(settings, converted) else ""  # outputs limited to the target language's pieces
+    return " ".join(filter(None, ("ctranslate2", quantization, precision, device, isa, vmap)))
 
 
 def _backend(registry: Registry, manifest: Manifest):

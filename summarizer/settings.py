@@ -41,6 +41,7 @@ _FROM_ENV = {
     "SUMMARIZER_DTYPE": ("dtype", str),
     "SUMMARIZER_COMPUTE_TYPE": ("compute_type", str),
     "SUMMARIZER_USE_CTRANSLATE2": ("use_ctranslate2", _yes_no),
+    "SUMMARIZER_USE_VMAP": ("use_vmap", _yes_no),
     "SUMMARIZER_BATCH_TOKENS": ("batch_tokens", int),
     "SUMMARIZER_TRANSLATOR": ("translator", str),
     "SUMMARIZER_SUMMARIZER": ("summarizer", str),
@@ -79,6 +80,7 @@ class Settings:
     batch_tokens: int = 4096  # source tokens per batch
     beams: int | None = None  # None: the model manifest's num_beams
     use_ctranslate2: bool = True  # use a converted model when one is present
+    use_vmap: bool = True  # CTranslate2: score only the target language's pieces, when the conversion lists them
     translator: str | None = None  # model name, Hub id or folder; None: the default translator
     summarizer: str | None = None  # likewise for summaries
     max_file_bytes: int = 20 * MB

@@ -18,7 +18,7 @@ import pytest
 
 from summarizer.backends import load_backend
 from summarizer.backends.base import batches, fit, generate
-from summarizer.backends.ct2 import CT2Backend, MarianPieces
+from summarizer.backends.ct2 import CT2Backend, MarianPieces, target_pieces
 from summarizer.backends.ct2 import convert as convert_ct2
 from summarizer.cache import ResultCache, cache_key
 from summarizer.cli import app
@@ -26,7 +26,7 @@ from summarizer.errors import ConfigError, DownloadError, InputTooLongError, Mod
 from summarizer.models import convert, import_model, pull, run_model, statuses
 from summarizer.registry import MANIFESTS, Registry, read_manifest
 from summarizer.settings import Settings
-from tiny_models import build_marian, write_manifest
+from tiny_models import ENGLISH, build_marian, train_sentencepiece, write_manifest
 
 SENTENCES = [
     "قال الكرملين إن بوتين سيزور كوريا الشمالية.",
@@ -251,6 +251,32 @@ def test_ctranslate2_workers_split_a_batch_and_keep_its_order(tmp_path, tiny_mod
     alone = [generate(backend, [t], {"max_new_tokens": 6})[0] for t in texts]
     assert [g.text for g in together] == [g.text for g in alone]
     assert len({g.text for g in alone}) > 3  # outputs differ by input, so a mix-up would show
+
+
+def test_an_opus_mt_decoder_scores_only_its_target_languages_pieces_on_ctranslate2(tmp_path, tiny_models):
+    """A joint Arabic+English vocabulary: the conversion lists target.spm's pieces, and CTranslate2 writes only those."""
+    english = train_sentencepiece(None, tmp_path, vocab_size=120, texts=[ENGLISH], name="english")
+    model_dir = build_marian(tiny_models["spm"], tmp_path / "marian", init_std=1.0, target_sp_model=english)
+    vocab = json.loads((model_dir / "vocab.json").read_text(encoding="utf-8"))
+    allowed = set(target_pieces(model_dir))
+    assert "▁Korea" in allowed and "▁بوتين" in vocab and "▁بوتين" not in allowed and len(allowed) < 0.4 * len(vocab)
+    assert target_pieces(tiny_models["marian"]) is None  # one sentencepiece model for both sides: nothing to leave out
+    write_manifest(tmp_path / "home", "joint", "translate", "seq2seq", 64, {"num_beams": 2, "max_new_tokens": 8})
+    registry = Registry.load(Settings.resolve(env={}, home=tmp_path / "home", threads=1, device="cpu"))
+    manifest = registry.get("joint")
+    import_model(registry, manifest, model_dir)
+    converted = convert(registry, manifest, "int8")
+    assert set((converted / "vmap.txt").read_text(encoding="utf-8").removeprefix("\t").split()) == allowed
+    cache = ResultCache(registry.settings.home / "cache.sqlite")
+    restricted = run_model("translate", registry, manifest, SENTENCES, cache)
+    arabic = re.compile("[\u0600-\u06ff]")
+    assert all(g.text and not arabic.search(g.text) for g in restricted)
+    # SUMMARIZER_USE_VMAP=0: the whole vocabulary, random weights pick Arabic pieces; not served from the cache above.
+    whole = Registry.load(Settings.resolve(env={"SUMMARIZER_USE_VMAP": "0"}, home=tmp_path / "home", threads=1, device="cpu"))
+    unrestricted = run_model("translate", whole, manifest, SENTENCES, cache)
+    assert any(arabic.search(g.text) for g in unrestricted)
+    assert load_backend(manifest, registry.require(manifest), registry.settings, converted).describe() == (
+        "ctranslate2 on cpu (int8_float32, target-language pieces only)")
 
 
 def test_a_gpu_without_ctranslate2s_cuda_libraries_is_one_clear_error(registry):

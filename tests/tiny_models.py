@@ -14,31 +14,48 @@ CHAT_TEMPLATE = (
 )
 
 
-def train_sentencepiece(seeds: Path, folder: Path, vocab_size: int = 400, texts: Sequence[str] = ()) -> Path:
-    """A unigram sentencepiece model trained on the seeds (and texts, when given) in folder."""
+# English for a target-side sentencepiece model (an OPUS-MT model's target.spm): the seeds' story, as news says it.
+ENGLISH = """Russian President Vladimir Putin arrived in Pyongyang on Wednesday for his first visit to North Korea in 24 years.
+North Korean leader Kim Jong Un met him at the airport, and the two leaders signed a comprehensive strategic partnership.
+The agreement commits each country to help the other if it is attacked, the Kremlin said in a statement.
+Western governments fear that North Korea supplies artillery shells and ballistic missiles for the war in Ukraine.
+Both countries deny any transfer of weapons, and the White House said it was watching the visit closely.
+Kim travelled to Vladivostok by armoured train in September 2023 to meet Putin at a space launch centre.
+The president said the visit was important for security in the region and for trade between the two countries.
+"""
+
+
+def train_sentencepiece(seeds: Path | None, folder: Path, vocab_size: int = 400, texts: Sequence[str] = (), name: str = "sp") -> Path:
+    """A unigram sentencepiece model trained on the seeds (and texts, when given) in folder, as NAME.model."""
     import sentencepiece as spm
 
-    corpus = folder / "corpus.txt"
-    text = "\n".join([*(p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))), *texts])
+    corpus = folder / f"{name}-corpus.txt"
+    text = "\n".join([*(p.read_text(encoding="utf-8") for p in (sorted(seeds.glob("*.txt")) if seeds else [])), *texts])
     corpus.write_text(text + "\nThe president said the visit was important.\n", encoding="utf-8")
     spm.SentencePieceTrainer.train(
-        input=str(corpus), model_prefix=str(folder / "sp"), vocab_size=vocab_size, model_type="unigram",
+        input=str(corpus), model_prefix=str(folder / name), vocab_size=vocab_size, model_type="unigram",
         character_coverage=1.0, pad_id=-1, bos_id=-1, eos_id=1, unk_id=0, minloglevel=2,
     )
-    return folder / "sp.model"
+    return folder / f"{name}.model"
 
 
-def build_marian(sp_model: Path, folder: Path, d_model: int = 32, max_positions: int = 256, init_std: float = 0.02) -> Path:
-    """A 1-layer Marian; init_std 1.0 makes its (random) outputs depend on the input, as small weights do not."""
+def build_marian(sp_model: Path, folder: Path, d_model: int = 32, max_positions: int = 256, init_std: float = 0.02,
+                 target_sp_model: Path | None = None) -> Path:
+    """A 1-layer Marian; init_std 1.0 makes its (random) outputs depend on the input, as small weights do not.
+
+    With target_sp_model, the target side has its own pieces and the vocabulary joins both, as in OPUS-MT."""
     import sentencepiece as spm
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     folder.mkdir(parents=True)
-    sp = spm.SentencePieceProcessor(model_file=str(sp_model))
-    vocab = {sp.id_to_piece(i): i for i in range(sp.get_piece_size())}
+    vocab: dict[str, int] = {}
+    for model in dict.fromkeys((sp_model, target_sp_model or sp_model)):
+        sp = spm.SentencePieceProcessor(model_file=str(model))
+        for piece in (sp.id_to_piece(i) for i in range(sp.get_piece_size())):
+            vocab.setdefault(piece, len(vocab))
     vocab["<pad>"] = len(vocab)
     shutil.copy(sp_model, folder / "source.spm")
-    shutil.copy(sp_model, folder / "target.spm")
+    shutil.copy(target_sp_model or sp_model, folder / "target.spm")
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     tokenizer = MarianTokenizer(source_spm=str(folder / "source.spm"), target_spm=str(folder / "target.spm"), vocab=str(folder / "vocab.json"))
     size = len(vocab)

@@ -11,8 +11,9 @@ from summarizer.errors import ConfigError
 from summarizer.registry import Manifest
 from summarizer.settings import Settings
 
-__all__ = ["Backend", "Generation", "generate", "load_backend", "resolve", "uses_ctranslate2"]
+__all__ = ["Backend", "Generation", "generate", "load_backend", "resolve", "uses_ctranslate2", "uses_vmap"]
 
+VMAP = "vmap.txt"  # in a conversion: CTranslate2's vocabulary map (see ct2.target_pieces)
 _LOADED: dict[tuple, tuple[tuple, Backend]] = {}  # (settings…) -> (the files' stamp, the model)
 # What a GPU is reached through on Linux: NVIDIA's driver (nvidia*), Jetson's (nvhost*, nvmap), WSL2 (dxg), ROCm (kfd).
 _GPU_DEVICE_FILES = ("nvidia", "nvhost", "nvmap", "dxg", "kfd")
@@ -21,6 +22,11 @@ _GPU_DEVICE_FILES = ("nvidia", "nvhost", "nvmap", "dxg", "kfd")
 def uses_ctranslate2(settings: Settings, converted_dir: Path | None) -> bool:
     """True when a model runs on CTranslate2: a conversion is present and the settings allow it."""
     return settings.use_ctranslate2 and converted_dir is not None and (converted_dir / "model.bin").exists()
+
+
+def uses_vmap(settings: Settings, converted_dir: Path | None) -> bool:
+    """True when CTranslate2 scores only the target language's pieces: the conversion lists them, the settings allow it."""
+    return uses_ctranslate2(settings, converted_dir) and settings.use_vmap and (converted_dir / VMAP).exists()
 
 
 def resolve(settings: Settings, ct2: bool) -> tuple[str, str]:
@@ -67,7 +73,8 @@ def load_backend(manifest: Manifest, model_dir: Path, settings: Settings, conver
         engine = "CTranslate2" if use_ct2 else "torch"
         raise ConfigError(f"device cuda (--device or SUMMARIZER_DEVICE): {engine} finds no CUDA device on this machine; use auto or cpu")
     # The whole manifest, not its name: its kind and limits are the loaded backend's.
-    key = (repr(manifest), str(model_dir), use_ct2, settings.device, settings.dtype, settings.compute_type, settings.threads, settings.workers)
+    key = (repr(manifest), str(model_dir), use_ct2, settings.device, settings.dtype, settings.compute_type, settings.threads, settings.workers,
+           settings.use_vmap)
     # New weights imported, pulled or converted into the same folders while this process runs replace the model
     # loaded from the old ones, which would otherwise go on answering, and be cached, under the new weights' name.
     stamp = _stamp(model_dir, converted_dir if use_ct2 else None)
