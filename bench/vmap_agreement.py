@@ -6,9 +6,10 @@ Arabic+English vocabulary. The real models' weights cannot be downloaded here, s
 model of the same kind: a Marian with one vocabulary joining an Arabic and an English sentencepiece model,
 trained on NTREX-128 (1,997 Arabic→English news sentence pairs) with label smoothing 0.1 (as OPUS-MT's
 training uses, which gives every vocabulary entry, Arabic pieces too, some probability). The tool converts it
-(int8) and translates the 1,012 FLORES-200 devtest sentences with beam 4, with the map and without it
-(SUMMARIZER_USE_VMAP=0), and counts identical outputs. A toy: it shows what the map does to a decoder
-trained only on English targets, not the real models' outputs.
+and translates the 1,012 FLORES-200 devtest sentences and 500 of the training pairs with beam 4: int8 with the
+map and without it (SUMMARIZER_USE_VMAP=0), and float32 without it (a yardstick: what int8 itself changes);
+it counts identical outputs and scores chrF. A toy: it shows what the map does to a decoder trained only on
+English targets, not the real models' outputs. The labels also give the decoder its inputs (shifted right).
 
 Run: python bench/vmap_agreement.py [--epochs 25]
 Needs ../shared/eval/translation/. Writes results/benchmarks.md (section "vmap-agreement").
