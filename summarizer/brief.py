@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from summarizer import __version__
 from summarizer.cache import ResultCache
-from summarizer.grouping import by_coverage
+from summarizer.grouping import by_coverage, published_before
 from summarizer.pipeline import group_stories
 from summarizer.records import Article, SentencePair, Story
 from summarizer.registry import Manifest, Registry
@@ -63,7 +63,7 @@ def build_briefing(
     current: list[Story] = []
     older: list[Story] = []
     for story in stories:
-        (current if any(not _before(a, since) for a in story.articles) else older).append(story)
+        (current if any(not published_before(a, since) for a in story.articles) else older).append(story)
     if older:
         notes.append(_left_out_older(older, since, day))
     stories = by_coverage(current, since)
@@ -102,10 +102,6 @@ def _newest_day(articles: list[Article]) -> str:
 
 def _after(article: Article, day: str) -> bool:
     return bool(article.published and article.published > day)  # ISO dates order as strings
-
-
-def _before(article: Article, day: str) -> bool:
-    return bool(article.published and article.published < day)
 
 
 def _left_out_later(articles: list[Article], day: str) -> list[str]:

@@ -236,13 +236,18 @@ def by_coverage(stories: list[Story], since: str | None = None) -> list[Story]:
     count); the whole story only breaks ties, so a big story from last week follows today's news.
     """
     def recent(story: Story) -> list[Article]:
-        return [a for a in story.articles if not (since and a.published and a.published < since)]
+        return [a for a in story.articles if not (since and published_before(a, since))]
 
     def key(story: Story) -> tuple:
         latest = recent(story)
         return (-len({a.outlet for a in latest if a.outlet}), -len(latest), -len(story.outlets), -len(story.articles), -_latest(story), story.id)
 
     return sorted(stories, key=key)
+
+
+def published_before(article: Article, day: str) -> bool:
+    """True when the article is dated, and earlier than the ISO date `day` (ISO dates order as strings)."""
+    return bool(article.published and article.published < day)
 
 
 def _latest(story: Story) -> int:

@@ -103,13 +103,13 @@ def convert(model_dir: Path, output_dir: Path, quantization: str = "int8") -> No
 
     from ctranslate2.converters import TransformersConverter
 
+    pieces = target_pieces(model_dir)
     with tempfile.TemporaryDirectory() as tmp:
-        pieces = target_pieces(model_dir)
-        vmap = None
+        vmap = Path(tmp) / VMAP
         if pieces:  # an empty source n-gram: these candidates are always in, and only these (CTranslate2's format)
-            vmap = Path(tmp) / VMAP
             vmap.write_text("\t" + " ".join(pieces) + "\n", encoding="utf-8")
-        TransformersConverter(str(model_dir), low_cpu_mem_usage=True).convert(str(output_dir), vmap=str(vmap) if vmap else None, quantization=quantization, force=True)
+        TransformersConverter(str(model_dir), low_cpu_mem_usage=True).convert(
+            str(output_dir), vmap=str(vmap) if pieces else None, quantization=quantization, force=True)
     # Tokenizers without a BOS token (Qwen2.5's, for one) leave null special tokens in the converted
     # config, which CTranslate2 then fails to load; the prompt always supplies the start, so EOS stands in.
     config_path = output_dir / "config.json"
