@@ -12,6 +12,8 @@ import unicodedata
 # Harakat, Quranic annotation marks, superscript alef and the combining hamza/madda marks.
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _TATWEEL = "\u0640"
+# A word as written: \w alone stops at a diacritic (a combining mark), cutting تتقدّم into تتقد and م.
+WORD = re.compile("(?:\\w|[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640])+")
 
 # Letter folding for matching. Applied with chained str.replace: several times faster than
 # str.translate with a dict table on long Arabic text, and normalisation is on every hot path.

@@ -19,9 +19,10 @@ from rich.table import Table
 from summarizer.brief import build_briefing
 from summarizer.cache import ResultCache
 from summarizer.compare import compare as compare_articles
-from summarizer.errors import InputError, SummarizerError
+from summarizer.errors import InputError, SummarizerError, UsageError
 from summarizer.evaluate import ROUGE_TOKENIZER, bcubed, rouge
 from summarizer.grouping import by_coverage
+from summarizer.ingest import json_lines
 from summarizer.models import convert, import_model, pull, statuses, verify
 from summarizer.pipeline import group_stories, load_articles
 from summarizer.records import Article, Problem, Story
@@ -202,29 +203,47 @@ def group(
 @eval_app.command("grouping")
 @handles_errors
 def eval_grouping(
-    paths: Paths,
-    gold: Annotated[Path, typer.Option(help='Gold labels, JSONL lines {"id", "story"}.')],
+    gold: Annotated[list[Path], typer.Option(help='Gold labels, JSONL lines {"id", "story"}; repeat with --articles for several windows.')],
+    paths: Annotated[Optional[list[str]], typer.Argument(help="The articles of a single --gold: files, folders, globs, or -.")] = None,
+    articles: Annotated[Optional[list[str]], typer.Option("--articles", help="The articles of each --gold, in the same order (one window each).")] = None,
     threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Grouping threshold to score (default 0.20).")] = None,
 ) -> None:
-    """BCubed precision, recall and F1 of the grouping against gold story labels (JSON on stdout)."""
+    """BCubed precision, recall and F1 of the grouping against gold story labels (JSON on stdout).
+
+    One window: --gold G PATH...  Several: --gold G1 --articles A1 --gold G2 --articles A2 …, each
+    grouped on its own; then each window's scores, their mean and the worst window's F1.
+    """
     settings = settings_from(group_threshold=threshold)
-    labels = _read_gold(gold)
-    articles, problems = _read_articles(paths, settings)
-    stories = group_stories(articles, settings, use_store=False)
-    predicted = {a.id: s.id for s in stories for a in s.articles}
-    missing = sorted(set(predicted) - set(labels))
-    if missing:
-        err.print(f"summarizer: {len(missing)} article(s) have no gold label and are not scored (first: {missing[0]})")
-    result = {**bcubed(predicted, labels), "threshold": settings.group_threshold}
-    sys.stdout.write(json.dumps(result, indent=2) + "\n")
-    if problems:
+    if articles and paths:
+        raise UsageError("give the articles either as PATH... (one --gold) or as --articles, not both")
+    windows = list(zip(gold, [[a] for a in articles])) if articles else [(gold[0], paths or [])] if len(gold) == 1 else []
+    if not windows or (articles and len(articles) != len(gold)) or not all(p for _, p in windows):
+        raise UsageError("give one --articles for each --gold (or one --gold followed by its PATH...)")
+    results, any_problems = [], False
+    for gold_path, window_paths in windows:
+        labels = _read_gold(gold_path)
+        found, problems = _read_articles(window_paths, settings)
+        any_problems |= bool(problems)
+        predicted = {a.id: s.id for s in group_stories(found, settings, use_store=False) for a in s.articles}
+        missing = sorted(set(predicted) - set(labels))
+        if missing:
+            err.print(f"summarizer: {gold_path}: {len(missing)} article(s) have no gold label and are not scored (first: {missing[0]})")
+        results.append({"gold": str(gold_path), **bcubed(predicted, labels)})
+    if len(results) == 1:
+        result = {key: value for key, value in results[0].items() if key != "gold"}
+    else:
+        keys = ("bcubed_precision", "bcubed_recall", "bcubed_f1")
+        mean = {key: round(sum(r[key] for r in results) / len(results), 4) for key in keys}
+        result = {"windows": results, "mean": mean, "worst_f1": min(r["bcubed_f1"] for r in results)}
+    sys.stdout.write(json.dumps({**result, "threshold": settings.group_threshold}, indent=2) + "\n")
+    if any_problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 
 
 def _read_gold(path: Path) -> dict[str, str]:
     labels: dict[str, str] = {}
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = json_lines(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"cannot read gold labels {path} ({exc.strerror or exc})") from exc
     for number, line in enumerate(lines, start=1):

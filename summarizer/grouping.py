@@ -1,11 +1,11 @@
 """Group articles into stories.
 
 Articles are compared by rarity-weighted term vectors (see vectors.py), discounted for time apart,
-set to zero when their leads report trips to different countries (see trips.py), and clustered with
-average linkage: a story is a set of articles whose mutual similarity averages at least the threshold.
-To scale, only pairs above the threshold are looked at first: articles linked by no such pair can
-never share a story under average linkage, so each connected group of candidates is clustered on its
-own, exactly.
+and set to zero when their leads report trips to different countries (see trips.py). Stories are
+grown by agglomeration: the two most alike stories merge while they are alike enough, where two
+stories are compared through all their articles' pairs, leaning towards the cosine of their summed
+vectors, so a big story's shared event words count more than its articles' many angles (see
+_agglomerate). Only pairs of some similarity are looked at, so the work follows the pairs.
 
 Near-duplicates (the same wire copy on several sites) come out as the closest pairs and are reported
 per story. Stories from earlier runs take part through their stored vectors, so a story keeps its id
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,9 +28,12 @@ from summarizer.trips import trip_destinations
 from summarizer.vectors import Vector, article_vector, headline_and_lead, similarities, to_matrix
 
 DUPLICATE_THRESHOLD = 0.9
+LINKAGE = 0.75  # 0: average linkage, 1: centroid; chosen with the threshold by leave-one-window-out (results/benchmarks.md)
+CORE_THRESHOLD = 0.3  # pairs this alike make the cores that stories grow from
+_FLOOR = 0.1  # pairs less alike than this share of the threshold count as 0 (at 0.25 the big story of 2018-04-13/14 fell apart)
 _FULL_WEIGHT_DAYS = 2  # articles this close in time are compared as they are
 _HALF_WEIGHT_DAYS = 7  # then similarity is halved after this many more days
-_BLOCK = 1024  # rows of the similarity matrix computed at a time
+_BLOCK_CELLS = 8_000_000  # similarities computed at a time (a block of rows × the columns after them): ~200 MB of float64
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,21 @@ class _Features:
         days = np.array([n.published.toordinal() if n.published else np.nan for n in nodes])
         return cls(to_matrix([n.vector for n in nodes]), days, _trip_matrix(nodes))
 
+    def of_groups(self, groups: list[list[int]]) -> _Features:
+        """Features of groups of nodes: summed term vectors, mean publication day, the trips of any member."""
+        membership = sp.csr_matrix(
+            (np.ones(sum(map(len, groups)), dtype=np.float32), ([g for g, m in enumerate(groups) for _ in m], [i for m in groups for i in m])),
+            shape=(len(groups), self.terms.shape[0]),
+        )
+        with np.errstate(invalid="ignore"):
+            days = np.array([np.nanmean(self.days[m]) if not np.all(np.isnan(self.days[m])) else np.nan for m in groups])
+        trips = (membership @ self.trips).sign()
+        return _Features(sp.csr_matrix(membership @ self.terms), days, sp.csr_matrix(trips))
+
+    def self_similarity(self) -> np.ndarray:
+        """Each row's similarity to itself (a group's sum of its pairs' term similarities)."""
+        return np.asarray(self.terms.multiply(self.terms).sum(axis=1)).ravel()
+
     def similarity(self, rows: slice | list[int], cols: slice | list[int]) -> np.ndarray:
         """Similarity of nodes `rows` × `cols`: term cosine × time factor × trip factor."""
         cosine = (self.terms[rows] @ self.terms[cols].T).toarray()
@@ -75,40 +94,83 @@ def pair_similarities(nodes: list[Node]) -> np.ndarray:
     return _Features.of(nodes).similarity(slice(None), slice(None))
 
 
-def cluster(nodes: list[Node], threshold: float) -> list[list[int]]:
-    """Indices of nodes grouped into stories (average linkage at threshold), each list sorted."""
-    # Imported here, not at the top: a third of a second at every start that commands which never group would pay.
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.sparse.csgraph import connected_components
+def cluster(nodes: list[Node], threshold: float, linkage: float = LINKAGE) -> list[list[int]]:
+    """Indices of nodes grouped into stories, each list sorted.
 
+    Two stages, so that the work follows the pairs of articles that are alike, not all n² of them:
+    cores of articles whose pairs are close (average linkage over pairs at least CORE_THRESHOLD alike),
+    then cores merged by _agglomerate, comparing each two cores through their summed vectors.
+    """
     if not nodes:
         return []
     features = _Features.of(nodes)
-    rows, cols = [], []
-    for start in range(0, len(nodes), _BLOCK):
-        block = features.similarity(slice(start, start + _BLOCK), slice(None))
-        i, j = np.nonzero(block >= threshold)
+    pairs = _close_pairs(features, CORE_THRESHOLD)
+    cores = _agglomerate([1] * len(nodes), [1.0] * len(nodes), pairs, CORE_THRESHOLD, 0.0)
+    core_features = features.of_groups(cores)
+    within = core_features.self_similarity()
+    merged = _agglomerate([len(c) for c in cores], within.tolist(), _close_pairs(core_features, _FLOOR * threshold), threshold, linkage)
+    return sorted(sorted(i for core in group for i in cores[core]) for group in merged)
+
+
+def _close_pairs(features: _Features, floor: float) -> list[tuple[int, int, float]]:
+    """Pairs (i < j) whose similarity is at least `floor`, with it, computed a block of rows at a time."""
+    rows, cols, values = [], [], []
+    n = features.terms.shape[0]
+    step = max(16, _BLOCK_CELLS // max(1, n))
+    for start in range(0, n, step):
+        block = features.similarity(slice(start, start + step), slice(start, None))
+        i, j = np.nonzero(np.triu(block >= floor, k=1))  # each pair once: j > i within the block's rows
         rows.append(i + start)
-        cols.append(j)
-    graph = sp.coo_matrix((np.ones(sum(len(r) for r in rows)), (np.concatenate(rows), np.concatenate(cols))), shape=(len(nodes),) * 2)
-    _, component = connected_components(graph, directed=False)
-    groups: list[list[int]] = []
-    for members in _members_by_label(component):
-        if len(members) == 1:
-            groups.append(members)
+        cols.append(j + start)
+        values.append(block[i, j])
+    return list(zip(np.concatenate(rows).tolist(), np.concatenate(cols).tolist(), np.concatenate(values).tolist()))
+
+
+def _agglomerate(size: list[int], within: list[float], pairs: list[tuple[int, int, float]], threshold: float, linkage: float) -> list[list[int]]:
+    """Merge the two most alike groups while they are at least `threshold` alike; the groups' indices.
+
+    Two groups A and B are alike by the sum S(A, B) of their articles' pair similarities, scaled by
+    (|A|·|B|)^(1-linkage) · (S(A, A)·S(B, B))^(linkage/2). At linkage 0 that is average linkage (the
+    mean pair similarity); at 1 it is the cosine of the groups' summed vectors, which for a big story
+    weighs the words its articles share (the event) over each one's own angle: a 100-article story whose
+    angles share the event but little else holds together, where on average its pairs are far apart.
+    `size` and `within` (S(A, A)) start each group; pairs not given count as 0.
+    """
+    size, within = list(size), list(within)
+    neighbours: list[dict[int, float]] = [{} for _ in size]
+    for i, j, value in pairs:
+        neighbours[i][j] = neighbours[j][i] = value
+    members = [[i] for i in range(len(size))]
+    version = [0] * len(size)  # bumped at each merge: heap entries of an older version are stale
+
+    def alike(a: int, b: int) -> float:
+        return neighbours[a][b] / ((size[a] * size[b]) ** (1 - linkage) * (within[a] * within[b]) ** (linkage / 2))
+
+    heap = [(-alike(i, j), i, j, 0, 0) for i, j, _ in pairs]
+    heap = [entry for entry in heap if -entry[0] >= threshold]
+    heapq.heapify(heap)
+    while heap:
+        _, a, b, version_a, version_b = heapq.heappop(heap)
+        if version[a] != version_a or version[b] != version_b or not members[a] or not members[b]:
             continue
-        distance = np.clip(1.0 - features.similarity(members, members), 0.0, None)
-        condensed = distance[np.triu_indices(len(members), k=1)]
-        labels = fcluster(linkage(condensed, method="average"), t=1.0 - threshold, criterion="distance")
-        groups.extend([members[k] for k in part] for part in _members_by_label(labels))
-    return sorted(sorted(g) for g in groups)
-
-
-def _members_by_label(labels: np.ndarray) -> list[list[int]]:
-    by_label: dict[int, list[int]] = {}
-    for index, label in enumerate(labels):
-        by_label.setdefault(int(label), []).append(index)
-    return list(by_label.values())
+        keep, drop = (a, b) if len(neighbours[a]) >= len(neighbours[b]) else (b, a)  # fold the smaller into the larger
+        within[keep] += within[drop] + 2 * neighbours[keep].pop(drop)
+        size[keep] += size[drop]
+        members[keep] += members[drop]
+        members[drop] = []
+        del neighbours[drop][keep]
+        for k, value in neighbours[drop].items():
+            neighbours[keep][k] = neighbours[keep].get(k, 0.0) + value
+            del neighbours[k][drop]
+            neighbours[k][keep] = neighbours[keep][k]
+        neighbours[drop] = {}
+        version[keep] += 1
+        for k in neighbours[keep]:
+            score = alike(keep, k)
+            if score >= threshold:
+                low, high = min(keep, k), max(keep, k)
+                heapq.heappush(heap, (-score, low, high, version[low], version[high]))
+    return [m for m in members if m]
 
 
 def _time_weight(days_a: np.ndarray, days_b: np.ndarray) -> np.ndarray:

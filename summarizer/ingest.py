@@ -221,7 +221,7 @@ def _sniff(text: str) -> str:
     if head.startswith("["):
         return "json"
     if head.startswith("{"):
-        lines = [line for line in text.strip().splitlines() if line.strip()]
+        lines = [line for line in json_lines(text.strip()) if line.strip()]
         return "jsonl" if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines[:3]) else "json"
     if head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in text[:5000].lower():
         return "html"
@@ -240,8 +240,13 @@ def _read_json(text: str, source: Source, encoding: str) -> Iterator[RawDocument
         yield _from_record(record, where, "json", encoding)
 
 
+def json_lines(text: str) -> list[str]:
+    """The lines of a JSON Lines text: ended by \n alone (str.splitlines also breaks at U+2028 inside a string)."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 def _read_jsonl(text: str, source: Source, encoding: str) -> Iterator[RawDocument | Problem]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(json_lines(text), start=1):
         if not line.strip():
             continue
         where = Source(source.path, number)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from summarizer.arabic import light_stem, normalize, split_sentences, word_count
+from summarizer.arabic import WORD, light_stem, normalize, split_sentences, word_count
 from summarizer.cache import ResultCache
 from summarizer.errors import ModelMissingError, UsageError
 from summarizer.faithfulness import numbers
@@ -256,7 +256,7 @@ def unsupported(sentence: str, articles: list[Article]) -> list[str]:
     source_numbers = set(numbers(sources))
     flags = [f"number not in the sources: {n}" for n in dict.fromkeys(numbers(sentence)) if n not in source_numbers]
     source_words = {light_stem(w) for w in re.findall(r"\w+", normalize(sources))}
-    for word in dict.fromkeys(re.findall(r"\w+", sentence)):
+    for word in dict.fromkeys(WORD.findall(sentence)):
         if word.isdigit() or len(word) < 3 or rarity(word) < _RARE:
             continue
         if light_stem(normalize(word)) not in source_words:

@@ -18,14 +18,13 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 
-from summarizer.arabic import light_stem, normalize, split_sentences
+from summarizer.arabic import WORD, light_stem, normalize, split_sentences
 
-_WORD = re.compile(r"\w+")
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 _COMMONEST = 7.0  # Zipf frequency of the commonest words (في, the): they weigh nothing
 _UNSEEN = 1.0  # Zipf frequency assumed for a word the lists do not know (rare names)
 _LEAD_SENTENCES = 2  # the headline and the lead say which event an article is about
-_LEAD_SHARE = 0.5  # share of the lead in the similarity of two articles (the rest: the whole text)
+_LEAD_SHARE = 0.7  # share of the lead in the similarity of two articles (the rest: the whole text); see results/benchmarks.md
 # Function words and news boilerplate (normalised): frequent enough to say nothing about the event.
 _STOPWORDS = {
     normalize(w)
@@ -64,7 +63,7 @@ def text_vector(text: str, prefix: str = "") -> Vector:
     """L2-normalised rarity-weighted term vector of a text (Arabic and English words)."""
     counts: Counter[str] = Counter()
     weights: dict[str, float] = {}
-    for word in _WORD.findall(text):
+    for word in WORD.findall(text):
         found = _feature(word)
         if found is None or found[1] <= 0:
             continue

@@ -10,7 +10,7 @@ import pytest
 
 from summarizer.cli import EXIT_NO_INPUT, EXIT_SOME_INPUTS_BAD, app
 from summarizer.evaluate import bcubed
-from summarizer.grouping import by_coverage
+from summarizer.grouping import by_coverage, cluster, node_for
 from summarizer.pipeline import group_stories, load_articles
 from summarizer.records import Article, Source, Story
 from summarizer.settings import Settings
@@ -124,6 +124,41 @@ def test_since_ranks_by_the_days_coverage_and_the_whole_story_breaks_ties():
     assert [s.id for s in by_coverage(stories, since="2018-05-15")] == ["s-undated", "s-tied", "s-new", "s-old"]
 
 
+def test_a_big_story_of_many_angles_stays_one_story(settings):
+    """A core of reports and 32 angles that share the event and little else (mean pair similarity about 0.13:
+    average linkage at the default threshold cuts them into pieces)."""
+    from wordfreq import top_n_list
+
+    event = "ضرب زلزال بقوة 6 درجات مدينة الحسيمة المغربية وأعلنت السلطات مقتل العشرات تحت الأنقاض"
+    core = ["وتواصل فرق الإنقاذ البحث عن ناجين", "وارتفعت حصيلة الضحايا في الحسيمة", "وانهارت مبان سكنية في أحياء المدينة القديمة",
+            "وشعر السكان بهزات ارتدادية قوية", "وقال الدفاع المدني إن الحصيلة مرشحة للارتفاع"]
+    rare = [w for w in top_n_list("ar", 60000)[20000:] if len(w) > 3]  # each angle's own words, as rare as the event's
+    articles = [article(f"c{k}", f"{event}. {line}.", "2018-05-08") for k, line in enumerate(core)]
+    articles += [article(f"a{k:02d}", "بعد زلزال الحسيمة المغربية: " + " ".join(rare[16 * k : 16 * k + 16]), "2018-05-08") for k in range(32)]
+    articles.append(article("e1", ELECTION, "2018-05-08"))
+    groups = sorted(sorted(a.id for a in s.articles) for s in group_stories(articles, settings, use_store=False))
+    assert groups == [sorted(a.id for a in articles[:-1]), ["e1"]]
+    nodes = [node_for(a) for a in articles]
+    assert max(len(g) for g in cluster(nodes, settings.group_threshold, linkage=0.0)) < 20  # what average linkage made of it
+
+
+def test_two_meetings_of_the_same_leaders_weeks_apart_stay_two_stories(settings):
+    sochi = [
+        "التقى الرئيس التركي رجب طيب أردوغان نظيره الروسي فلاديمير بوتين في سوتشي لبحث الوضع في إدلب السورية ووقف إطلاق النار.",
+        "بحث أردوغان وبوتين في سوتشي اتفاق إدلب ونشر نقاط مراقبة تركية وروسية على خطوط التماس في سوريا.",
+        "قال بوتين بعد لقائه أردوغان في سوتشي إن البلدين اتفقا على منطقة منزوعة السلاح في إدلب.",
+    ]
+    ankara = [
+        "استقبل أردوغان الرئيس الروسي بوتين في أنقرة لتدشين خط أنابيب الغاز السيل التركي ومحطة أكويو النووية.",
+        "دشن بوتين وأردوغان في أنقرة أعمال محطة أكويو النووية وبحثا خط الغاز السيل التركي إلى أوروبا.",
+        "قال أردوغان في مؤتمر صحفي مع بوتين في أنقرة إن السيل التركي سينقل الغاز الروسي إلى أوروبا عبر تركيا.",
+    ]
+    articles = [article(f"s{k}", text, "2018-09-17") for k, text in enumerate(sochi)]
+    articles += [article(f"k{k}", text, "2018-10-30") for k, text in enumerate(ankara)]
+    groups = sorted(sorted(a.id for a in s.articles) for s in group_stories(articles, settings, use_store=False))
+    assert groups == [["k0", "k1", "k2"], ["s0", "s1", "s2"]]
+
+
 def test_english_articles_group_among_themselves(settings):
     articles = [article("q1", QUAKE[0]), article("q2", QUAKE[2]), article("en1", ENGLISH[0]), article("en2", ENGLISH[1]), article("e1", ELECTION)]
     groups = sorted(sorted(a.id for a in s.articles) for s in group_stories(articles, settings, use_store=False))
@@ -160,6 +195,20 @@ def test_group_cli_json_and_eval(runner, seeds_dir, tmp_path, monkeypatch):
     (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")  # an input that cannot be used: skipped, and exit 1
     skipped = runner.invoke(app, ["eval", "grouping", "--gold", str(gold), str(seeds_dir), str(tmp_path / "notes.docx")])
     assert skipped.exit_code == 1 and json.loads(skipped.stdout) == scores, skipped.output
+
+    # Several windows, each grouped on its own: the seeds' Putin articles as one window, Kim's as another.
+    putin, kim = tmp_path / "putin", tmp_path / "kim"
+    for folder, names in ((putin, ["000", "001", "002", "003"]), (kim, ["004"])):
+        folder.mkdir()
+        for path in seeds_dir.iterdir():
+            if path.name[:3] in names:
+                (folder / path.name).write_bytes(path.read_bytes())
+    windows = runner.invoke(app, ["eval", "grouping", "--gold", str(gold), "--articles", str(putin), "--gold", str(gold), "--articles", str(kim)])
+    assert windows.exit_code == 0, windows.output
+    report = json.loads(windows.stdout)
+    assert [w["articles"] for w in report["windows"]] == [4, 1] and report["worst_f1"] == 1.0 and report["mean"]["bcubed_f1"] == 1.0
+    unpaired = runner.invoke(app, ["eval", "grouping", "--gold", str(gold), "--gold", str(gold), "--articles", str(kim)])
+    assert unpaired.exit_code == 2 and "one --articles for each --gold" in unpaired.stderr
 
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -269,3 +269,12 @@ def test_read_also_box_inside_an_article_keeps_the_rest(tmp_path):
         "أعلن الجيش الليبي بدء عملية عسكرية لتحرير مدينة درنة من الجماعات المسلحة.",
         "وتحاصر قوات الجيش مدينة درنة منذ أشهر بحسب مصادر عسكرية.",
     ]
+
+
+def test_json_lines_end_at_newline_only(tmp_path):
+    """U+2028/U+2029 inside a text field are characters of the record, not line ends (str.splitlines broke there)."""
+    records = [{"id": "a", "text": "فقرة أولى\u2028فقرة ثانية عن زيارة بوتين"}, {"id": "b", "text": "نص\u2029آخر عن القمة في سنغافورة"}]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\r\n", encoding="utf-8")
+    articles, problems = load([path])
+    assert [a.id for a in articles] == ["a", "b"] and problems == []

@@ -151,3 +151,10 @@ def test_attribution_and_unsupported_facts():
     assert "number not in the sources: 15" in invented.flags
     assert any("تمبكتو" in f for f in invented.flags)
     assert unsupported("قتل ١٢ شخصا في الحديدة.", story) == []  # Arabic-Indic digits match
+
+
+def test_unsupported_reads_words_with_diacritics_whole():
+    """Shadda and tanween are marks inside a word: تتقدّم is تتقدم, not "تتقد" and "م" (then "not in the sources")."""
+    story = [article("a", "تتقدم القوات اليمنية نحو مطار الحديدة وسط اشتباكات عنيفة مع الحوثيين، وقتل عشرات المقاتلين.")]
+    assert unsupported("تتقدّم القواتُ اليمنيّة نحو مطارِ الحديدةِ وسط اشتباكاتٍ عنيفةٍ مع الحوثيّين.", story) == []
+    assert unsupported("تتقدّم القوات نحو مطار تمبكتو.", story) == ["name or term not in the sources: تمبكتو"]
