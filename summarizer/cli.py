@@ -21,6 +21,7 @@ from summarizer.cache import ResultCache
 from summarizer.compare import compare as compare_articles
 from summarizer.errors import InputError, SummarizerError, UsageError
 from summarizer.evaluate import ROUGE_TOKENIZER, bcubed, rouge
+from summarizer.faithfulness import check_translation
 from summarizer.grouping import by_coverage
 from summarizer.ingest import json_lines
 from summarizer.models import convert, import_model, pull, statuses, verify
@@ -32,13 +33,14 @@ from summarizer.render import (
     briefing_markdown,
     comparison_dict,
     comparison_markdown,
+    escape_md,
     translation_markdown,
     translation_text,
     write_atomic,
 )
 from summarizer.settings import CHOICES, MB, Settings, config_file
 from summarizer.summarize import summarize_story, summary_length
-from summarizer.translate import english_of, translate_articles, translate_lines
+from summarizer.translate import english_of, load_glossary, translate_articles, translate_lines
 
 # Exit codes (also in the README).
 EXIT_OK = 0
@@ -90,6 +92,8 @@ def settings_from(**overrides: object) -> Settings:
 
 eval_app = typer.Typer(help="Score the tool against gold data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+check_app = typer.Typer(help="Check translations or summaries made by any tool against their sources.", no_args_is_help=True)
+app.add_typer(check_app, name="check")
 
 
 class IngestFormat(str, Enum):
@@ -100,6 +104,11 @@ class IngestFormat(str, Enum):
 class GroupFormat(str, Enum):
     json = "json"
     table = "table"
+
+
+class CheckFormat(str, Enum):
+    json = "json"
+    md = "md"
 
 
 class TranslateFormat(str, Enum):
@@ -238,6 +247,44 @@ def eval_grouping(
     sys.stdout.write(json.dumps({**result, "threshold": settings.group_threshold}, indent=2) + "\n")
     if any_problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
+
+
+@check_app.command("translation")
+@handles_errors
+def check_translation_command(
+    source: Annotated[Path, typer.Option(help="The Arabic sentences, one a line.")],
+    translation: Annotated[Path, typer.Option(help="Their English translations, line for line.")],
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="json (JSON Lines, one object a line) or md (the flagged lines).")] = CheckFormat.json,
+) -> None:
+    """Check each translated line against its source: numbers, names, negation, length, copying.
+
+    JSON Lines out, one object per line: {"line": n, "flags": [{"check": ..., "detail": ...}]}. Flags are
+    data: the exit code is 0 whether or not there are any.
+    """
+    sources, targets = _read_lines(source), _read_lines(translation)
+    if len(sources) != len(targets):
+        raise UsageError(f"{source} has {len(sources)} lines and {translation} {len(targets)}; give line-aligned files (one sentence a line)")
+    glossary = load_glossary(Registry.load(settings_from()))
+    results = [(n, check_translation(s, t, glossary)) for n, (s, t) in enumerate(zip(sources, targets), start=1)]
+    if format is CheckFormat.json:
+        sys.stdout.write("".join(json.dumps({"line": n, "flags": [f.to_dict() for f in flags]}, ensure_ascii=False) + "\n" for n, flags in results))
+        return
+    flagged = [(n, flags) for n, flags in results if flags]
+    lines = [f"# Translation checks\n\n{len(flagged)} of {len(results)} lines flagged.\n"]
+    if flagged:
+        lines.append("| line | check | detail |\n|---:|---|---|")
+        lines += [f"| {n} | {f.check} | {escape_md(f.detail)} |" for n, flags in flagged for f in flags]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _read_lines(path: Path) -> list[str]:
+    """A text file's lines (ended by \\n alone, as JSON Lines), without the final empty one."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path} ({getattr(exc, 'strerror', None) or exc}); give a UTF-8 text file") from exc
+    lines = json_lines(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def _read_gold(path: Path) -> dict[str, str]:

@@ -36,6 +36,11 @@ _TOKEN = re.compile(r"\w+|[.،,؛;:!?؟]")
 _WINDOW = 15  # tokens after the trip word in which its destination is looked for
 
 
+def places_by_name() -> dict[tuple[str, ...], frozenset[str]]:
+    """Place names of data/places.tsv (normalised words) and the country codes each stands for."""
+    return _tables()[1]
+
+
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, bool], dict[tuple[str, ...], frozenset[str]], int]:
     """Trip words (normalised, with glued prefixes; value: takes a direct object) and places by name."""

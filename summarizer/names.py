@@ -1,0 +1,224 @@
+"""Names in an English sentence matched to its Arabic source by how they sound.
+
+A translation that swaps a person or place ("Berlin" for باريس) keeps every number and the length;
+only the names give it away. Names in English are its capitalised words (the first word of a sentence
+only when it is not a common word). Each is reduced to a consonant skeleton of sound classes (Putin →
+BTN, Trump → TRMB), and so is every word of the Arabic source (بوتين → BTN, ترامب → TRMB); a name
+whose skeleton is close to no source word's has no counterpart. Vowels, w, y, h and ع are dropped on
+both sides (Arabic writes only long vowels; English spells vowels and h freely).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from summarizer.arabic import WORD, light_stem, normalize
+
+# English letters and digraphs to sound classes. g matches ج, غ and ق/ك (Gaza غزة, Georgia جورجيا, Google جوجل).
+_EN_DIGRAPHS = (("sch", "S"), ("tch", "S"), ("sh", "S"), ("ch", "S"), ("th", "T"), ("kh", "K"), ("ph", "F"), ("ck", "K"), ("qu", "K"), ("dh", "D"), ("zh", "J"))
+_EN_LETTERS = dict(zip("bcdfgjklmnpqrstvxz", "BKDFGJKLMNBKRSTFKS"))
+_AR_LETTERS = dict(zip("بتثجحخدذرزسشصضطظغفقكلمنپچڤگ", "BTTJ.KDDRSSSSDTDGFKKLMNBSFG"))
+_SAME = {("G", "J"), ("J", "G"), ("G", "K"), ("K", "G"), ("S", "T"), ("T", "S"), ("D", "T"), ("T", "D"), ("B", "F"), ("F", "B")}
+_GLUED = ("وال", "بال", "لل", "فال", "كال", "ال", "و", "ب", "ل", "ف")
+# Capitalised words that are not names: titles, months, days, and words capitalised by headline style.
+_NOT_NAMES = set(
+    "i mr mrs ms dr prof sir mp mps president minister prime secretary general king queen prince sheikh emir "
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_ENGLISH_NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]*[a-z][a-zA-Z'’-]*\b")
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+MATCH = 0.67  # share of a name's skeleton that must line up with a source word's
+ORPHAN_ZIPF = 2.5  # Arabic words rarer than this (Zipf) may be names: transliterations are rare
+COMMON = 4.5  # Zipf frequency from which a capitalised word is also a common word (Ocean, National)
+
+
+def skeleton_en(word: str) -> str:
+    """The consonant sound classes of an English word."""
+    text = re.sub(r"['’]s$", "", word.lower()).replace("'", "").replace("’", "")
+    if text.startswith("gh"):
+        text = "g" + text[2:]  # Ghana, Ghazi: غ; elsewhere gh is mostly silent (Willoughby, Hugh)
+    text = text.replace("gh", "")
+    out, i = [], 0
+    while i < len(text):
+        for digraph, cls in _EN_DIGRAPHS:
+            if text.startswith(digraph, i):
+                out.append(cls)
+                i += len(digraph)
+                break
+        else:
+            out.append(_EN_LETTERS.get(text[i], ""))
+            i += 1
+    return _squeeze("".join(out))
+
+
+def skeletons_ar(word: str) -> set[str]:
+    """The consonant sound classes of an Arabic word: as written, and with a glued preposition or the
+    article taken off (بوتين starts with ب, which can also be the glued "with")."""
+    word = normalize(word).replace("تش", "ش")  # تش writes English ch (ماساتشوستس)
+    forms = {word} | {word[len(p) :] for p in _GLUED if word.startswith(p) and len(word) - len(p) >= 2}
+    return {_squeeze("".join(_AR_LETTERS.get(ch, "") for ch in form).replace(".", "")) for form in forms} - {""}
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def english_names(text: str) -> list[str]:
+    """Capitalised words of an English text that are likely names (each once, in order)."""
+    return list(dict.fromkeys(word for run in _name_runs(text) for word in run))
+
+
+def _name_runs(text: str) -> list[list[str]]:
+    """Runs of adjacent capitalised words that are likely names ("Lyndon B. Johnson", "Indian Ocean")."""
+    from wordfreq import zipf_frequency
+
+    runs: list[list[str]] = []
+    end = -1
+    for match in _ENGLISH_NAME.finditer(text):
+        word = match.group(0)
+        lower = re.sub(r"['’]s$", "", word.lower()).strip("'’-")
+        if lower in _NOT_NAMES or len(skeleton_en(word)) < 2:
+            continue
+        before = text[: match.start()].rstrip()
+        # A sentence's first word; not after an initial or a title ("John F. Kennedy", "Dr. Moll").
+        initial = not before or before[-1] in "!?:\"“‘(—-" or (before[-1] == "." and not re.search(r"(?:\b[A-Z]|\bMrs?|\bDr|\bSt|\bProf)\.$", before))
+        if initial and zipf_frequency(lower, "en") >= 3.5:  # "The", "However", "Officials" open sentences
+            continue
+        if runs and re.fullmatch(r"[\s.A-Z-]*", text[end : match.start()]):  # only spaces, initials, hyphens between
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        end = match.end()
+    return runs
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[dict[tuple[str, ...], frozenset[str]], dict[str, list[str]]]:
+    """English place names (lower-case words) to country codes; each code's Arabic names (normalised, no ال)."""
+    from summarizer.trips import places_by_name
+
+    english: dict[tuple[str, ...], set[str]] = {}
+    text = resources.files("summarizer").joinpath("data/places_en.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            code, names = line.split("\t")
+            for name in names.split("|"):
+                english.setdefault(tuple(name.lower().replace(".", "").split()), set()).add(code)
+    arabic: dict[str, list[str]] = {}
+    for name, codes in places_by_name().items():
+        joined = " ".join(name)
+        for code in codes:
+            arabic.setdefault(code, []).append(joined[2:] if joined.startswith("ال") else joined)
+    return {k: frozenset(v) for k, v in english.items()}, arabic
+
+
+def _source_places(source: str) -> frozenset[str]:
+    """Country codes of the places (and their adjectives: الألمانية, اليابانيون) an Arabic text names."""
+    _, arabic = _places()
+    text = f" {normalize(source)} "
+    words = set()
+    for word in WORD.findall(text):
+        words.add(word)
+        words.update(word[len(p) :] for p in _GLUED if word.startswith(p) and len(word) - len(p) >= 2)
+    found = set()
+    for code, names in arabic.items():
+        for name in names:
+            if " " in name:
+                if name in text:
+                    found.add(code)
+            elif any(w.startswith(name) or (len(name) >= 4 and w.startswith(name[:-1])) for w in words):
+                found.add(code)
+    return frozenset(found)
+
+
+def _english_place(words: list[str]) -> frozenset[str]:
+    """Country codes an English place name or its adjective (Japanese, Swedish, Indian) may stand for."""
+    english, _ = _places()
+    key = tuple(w.lower().replace(".", "") for w in words)
+    if key in english:
+        return english[key]
+    if len(words) == 1 and len(key[0]) >= 4:
+        return frozenset(c for name, codes in english.items() if len(name) == 1 and len(name[0]) >= 4 and
+                         (key[0].startswith(name[0]) or key[0][:4] == name[0][:4]) for c in codes)
+    return frozenset()
+
+
+def _alike(a: str, b: str) -> float:
+    """Share of the longer skeleton matched by the other (edit distance, kindred classes free)."""
+    if not a or not b:
+        return 0.0
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            cost = 0 if x == y or (x, y) in _SAME else 1
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost))
+        previous = current
+    return 1.0 - previous[-1] / max(len(a), len(b))
+
+
+@lru_cache(maxsize=65536)
+def _source_skeletons(source: str) -> tuple[str, ...]:
+    words = WORD.findall(source)
+    singles = [skeletons_ar(w) for w in words]
+    # A name written as two Arabic words can be one English word (عبد الله → Abdullah, بيونغ يانغ → Pyongyang).
+    pairs = {a + b for first, second in zip(singles, singles[1:]) for a in first for b in second}
+    latin = {skeleton_en(w) for w in words if w.isascii()}
+    return tuple(sorted(set().union(*singles, pairs, latin) - {""}))
+
+
+def has_counterpart(name: str, source: str) -> bool:
+    """Whether some word of the Arabic source sounds like this English name (or a stretch of a longer word's
+    sounds, for words run together without a space, مايكبومبيو)."""
+    target = skeleton_en(name)
+    for s in _source_skeletons(source):
+        if _alike(target, s) >= MATCH:
+            return True
+        if len(target) >= 3 and len(s) > len(target):
+            if any(_alike(target, s[k : k + len(target)]) == 1.0 for k in range(len(s) - len(target) + 1)):
+                return True
+    return False
+
+
+def source_orphans(source: str, target: str) -> list[str]:
+    """Arabic words that look like names (rare in Arabic at large) and that no word of the translation sounds like."""
+    from wordfreq import zipf_frequency
+
+    english = {skeleton_en(w) for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", target)} - {""}
+    orphans = []
+    for word in dict.fromkeys(WORD.findall(source)):
+        bare = _MARKS.sub("", word)  # wordfreq knows words as written, less their diacritics (not letter-folded)
+        # Its commonest reading: as written, without a glued preposition, or light-stemmed (ومزج, فيضانا, أغنيتان).
+        readings = {bare, light_stem(bare)} | {bare[len(p) :] for p in _GLUED if bare.startswith(p) and len(bare) - len(p) >= 2}
+        if word.isascii() or max(zipf_frequency(r, "ar") for r in readings) >= ORPHAN_ZIPF:
+            continue
+        forms = skeletons_ar(word)
+        if max(map(len, forms), default=0) >= 3 and not any(_alike(e, f) >= MATCH for e in english for f in forms):
+            orphans.append(word)
+    return orphans
+
+
+def names_without_counterpart(source: str, target: str) -> list[str]:
+    """English names in the translation that nothing in the source stands for.
+
+    A name stands for a source word that sounds like it, or for a place the source names (Germany for
+    ألمانيا, Japanese for اليابانية). In a run of capitalised words, a common word (Indian *Ocean*,
+    *National* Park) goes with the run when another of its words is matched.
+    """
+    from wordfreq import zipf_frequency
+
+    places = _source_places(source)
+    strangers = []
+    for run in _name_runs(target):
+        matched = [False] * len(run)
+        for size in range(len(run), 0, -1):  # longest place names first: "United States", "South Korea"
+            for start in range(len(run) - size + 1):
+                if not all(matched[start : start + size]) and _english_place(run[start : start + size]) & places:
+                    matched[start : start + size] = [True] * size
+        matched = [m or has_counterpart(w, source) for m, w in zip(matched, run)]
+        matched = [m or zipf_frequency(w.lower(), "en") >= COMMON for m, w in zip(matched, run)]
+        strangers += [w for w, m in zip(run, matched) if not m]
+    return list(dict.fromkeys(strangers))

@@ -1,0 +1,232 @@
+"""Numbers as values, in Arabic and English: digits, number words, scale words, ordinals and decades.
+
+"nineteen" and 19, "السابع" and "7th", "ستينيات" and "1960s", "10 آلاف" and "10,000", "4 ملايين" and
+"four million" are the same numbers; a check that compares digit strings flags every one of them. Each
+number found is a Quantity: its value, and whether it is weak. Weak numbers are one and two written as
+words (or first and second): Arabic says them with the singular and the dual (ضابطين, "two officers",
+has no number word), so their absence on the other side says nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from summarizer.arabic import normalize, to_western_digits
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number found in a text: its value (decades as 'NNs') and whether its absence elsewhere proves nothing."""
+
+    value: str
+    weak: bool = False
+    text: str = ""  # as found (normalised): what a flag shows
+
+
+def _forms(spec: str) -> dict[str, int]:
+    """'form|form:value ...' as a table of normalised forms."""
+    table = {}
+    for item in spec.split():
+        forms, value = item.rsplit(":", 1)
+        for form in forms.split("|"):
+            table[normalize(form)] = int(value)
+    return table
+
+
+_AR_UNITS = _forms(
+    "واحد|واحدة:1 اثنان|اثنين|اثنتان|اثنتين|اثنا|اثني:2 ثلاث|ثلاثة:3 أربع|أربعة:4 خمس|خمسة:5 ست|ستة:6 سبع|سبعة:7 "
+    "ثمان|ثماني|ثمانية:8 تسع|تسعة:9 عشر|عشرة:10 أحد|إحدى:1 "
+    "ثنائي|ثنائية:2 ثلاثي|ثلاثية:3 رباعي|رباعية:4 خماسي|خماسية:5 سداسي|سداسية:6"
+)
+_AR_TENS = _forms(
+    "عشرون|عشرين:20 ثلاثون|ثلاثين:30 أربعون|أربعين:40 خمسون|خمسين:50 ستون|ستين:60 سبعون|سبعين:70 ثمانون|ثمانين:80 "
+    "تسعون|تسعين:90"
+)
+_AR_HUNDREDS = _forms(
+    "مئة|مائة:100 مئتان|مئتين|مائتان|مائتين:200 ثلاثمئة|ثلاثمائة:300 أربعمئة|أربعمائة:400 خمسمئة|خمسمائة:500 "
+    "ستمئة|ستمائة:600 سبعمئة|سبعمائة:700 ثمانمئة|ثمانمائة|ثمانيمئة:800 تسعمئة|تسعمائة:900"
+)
+# Scale words: the value they multiply by, and for the dual forms the count they carry (ألفين = 2 × 1000).
+_AR_SCALES = _forms("ألف|آلاف|الاف:1000 مليون|ملايين:1000000 مليار|مليارات|بليون:1000000000")
+_AR_SCALE_DUALS = _forms("ألفان|ألفين|ألفي:1000 مليونان|مليونين|مليوني:1000000 ملياران|مليارين|ملياري:1000000000")
+_AR_ORDINALS = _forms(
+    "أول|الأول|الأولى|أولى:1 ثاني|الثاني|الثانية|ثانية:2 ثالث|الثالث|الثالثة|ثالثة:3 رابع|الرابع|الرابعة|رابعة:4 "
+    "خامس|الخامس|الخامسة|خامسة:5 سادس|السادس|السادسة|سادسة:6 سابع|السابع|السابعة|سابعة:7 ثامن|الثامن|الثامنة|ثامنة:8 "
+    "تاسع|التاسع|التاسعة|تاسعة:9 عاشر|العاشر|العاشرة|عاشرة:10 حادي|الحادي:1"
+)
+_AR_DECADES = _forms(
+    "عشرينيات|العشرينيات|عشرينات|العشرينات:20 ثلاثينيات|الثلاثينيات|ثلاثينات|الثلاثينات:30 أربعينيات|الأربعينيات|أربعينات|الأربعينات:40 "
+    "خمسينيات|الخمسينيات|خمسينات|الخمسينات:50 ستينيات|الستينيات|ستينات|الستينات:60 سبعينيات|السبعينيات|سبعينات|السبعينات:70 "
+    "ثمانينيات|الثمانينيات|ثمانينات|الثمانينات:80 تسعينيات|التسعينيات|تسعينات|التسعينات:90"
+)
+_EN_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_EN_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_EN_SCALES = {"thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
+_EN_ORDINALS = {w: i for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
+    "sixteenth seventeenth eighteenth nineteenth twentieth".split(), start=1)} | {"thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100}
+_EN_DECADES = {w: 10 * i for i, w in enumerate("twenties thirties forties fifties sixties seventies eighties nineties".split(), start=2)}
+_GLUED = ("و", "ب", "ل", "ف", "وب", "ول", "لل")  # conjunctions and prepositions written onto an Arabic word
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s|'s)?|[^\W\d]+|:")  # digits apart from letters: و1,300 is و + 1,300
+
+
+def _arabic_word(token: str, table: dict[str, int]) -> int | None:
+    """The value of an Arabic word in a table, looking through glued conjunctions and prepositions (and ال)."""
+    if token in table:
+        return table[token]
+    for prefix in _GLUED:
+        if token.startswith(prefix) and len(token) > len(prefix) + 1:
+            rest = token[len(prefix) :]
+            if rest in table:
+                return table[rest]
+            if rest.startswith("ال") and rest[2:] in table:
+                return table[rest[2:]]
+            if prefix == "لل" and "ال" + rest in table:
+                return table["ال" + rest]
+    if token.startswith("ال") and token[2:] in table:
+        return table[token[2:]]
+    return None
+
+
+def _has_article(token: str) -> bool:
+    """Whether an Arabic word carries the article ال (after a glued preposition or conjunction)."""
+    return any(token.startswith(p + "ال") for p in ("", *_GLUED)) or token.startswith("لل")
+
+
+def _digits(token: str) -> float | None:
+    """The value of a token of digits (1,300 → 1300; 3.5 and 3,5 → 3.5), or None."""
+    raw = token
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw):
+        raw = raw.replace(",", "")
+    raw = raw.replace(",", ".")
+    try:
+        return float(raw) if raw.count(".") <= 1 else None
+    except ValueError:
+        return None
+
+
+def _value(number: float) -> str:
+    return str(int(number)) if number == int(number) else f"{number:g}"
+
+
+def quantities(text: str) -> list[Quantity]:
+    """The numbers of an Arabic or English text, in order, as values."""
+    tokens = _TOKEN.findall(to_western_digits(normalize(text)))
+    found: list[Quantity] = []
+    i = 0
+    while i < len(tokens):
+        quantity, after = _read_number(tokens, i)
+        if quantity is not None:
+            found.append(Quantity(quantity.value, quantity.weak, " ".join(tokens[i:after])))
+        i = after
+    return found
+
+
+def _read_number(tokens: list[str], i: int) -> tuple[Quantity | None, int]:
+    """The number starting at token i (if any), and the index after it."""
+    token = tokens[i]
+    if re.fullmatch(r"\d{1,2}", token) and i + 2 < len(tokens) and tokens[i + 1] == ":" and re.fullmatch(r"\d\d", tokens[i + 2]):
+        minutes = tokens[i + 2]  # a time: 12:00 is 12 o'clock (12.00 in English), 8:30 is 8.5
+        return Quantity(_value(int(token) + int(minutes) / 60)), i + 3
+    decade = re.fullmatch(r"(?:1[0-9]|20)?(\d)0'?s", token)
+    if decade:
+        return Quantity(f"{decade.group(1)}0s"), i + 1
+    ordinal = re.fullmatch(r"(\d+(?:,\d{3})*)(?:st|nd|rd|th)", token)
+    if ordinal:
+        return Quantity(ordinal.group(1).replace(",", "")), i + 1
+    for table in (_AR_DECADES, _EN_DECADES):
+        value = table.get(token) if table is _EN_DECADES else _arabic_word(token, table)
+        if value is not None:
+            return Quantity(f"{value}s"), i + 1
+    if re.fullmatch(r"\d+(?:[.,]\d+)*", token):
+        number = _digits(token)
+        if number is None:
+            return None, i + 1
+        scale, after = _scale(tokens, i + 1)
+        return Quantity(_value(number * scale)), after
+    if token in _EN_TENS and i + 1 < len(tokens) and tokens[i + 1] in _EN_ORDINALS:  # twenty-fourth
+        return Quantity(str(_EN_TENS[token] + _EN_ORDINALS[tokens[i + 1]])), i + 2
+    value, after, weak = _number_words(tokens, i)
+    if value is not None:
+        return Quantity(_value(value), weak), after
+    for table in (_EN_ORDINALS, _AR_ORDINALS):
+        value = table.get(token) if table is _EN_ORDINALS else _arabic_word(token, table)
+        if value is not None:
+            after = i + 1
+            if table is _AR_ORDINALS and after < len(tokens):
+                if _arabic_word(tokens[after], _AR_UNITS) == 10:  # الخامس عشر, the fifteenth
+                    value, after = value + 10, after + 1
+                elif tokens[after].startswith("و") and _arabic_word(tokens[after], _AR_TENS):  # الرابع والعشرين
+                    value, after = value + _arabic_word(tokens[after], _AR_TENS), after + 1
+            return Quantity(str(value), weak=value <= 2), after
+    return None, i + 1
+
+
+def _scale(tokens: list[str], i: int) -> tuple[int, int]:
+    """A scale word at token i (thousand, آلاف, million …): its multiplier and the index after; else 1."""
+    if i < len(tokens):
+        value = _EN_SCALES.get(tokens[i]) or _arabic_word(tokens[i], _AR_SCALES)
+        if value:
+            return value, i + 1
+    return 1, i
+
+
+def _number_words(tokens: list[str], i: int) -> tuple[float | None, int, bool]:
+    """A number written in words from token i ("خمسة وعشرون ألفا", "twenty-five thousand"): value, next index, weak."""
+    total = current = 0
+    start, seen = i, False
+    while i < len(tokens):
+        token = tokens[i]
+        if seen and token == "and":
+            i += 1
+            continue
+        english = token in _EN_UNITS or token in _EN_TENS or token == "hundred" or token in _EN_SCALES
+        unit = _EN_UNITS.get(token) if english else _arabic_word(token, _AR_UNITS)
+        tens = _EN_TENS.get(token) if english else _arabic_word(token, _AR_TENS)
+        hundreds = None if english else _arabic_word(token, _AR_HUNDREDS)
+        scale = _EN_SCALES.get(token) if english else _arabic_word(token, _AR_SCALES)
+        dual = None if english else _arabic_word(token, _AR_SCALE_DUALS)
+        if unit is not None:
+            # Arabic 11–19: a unit then عشر/عشرة ("ثلاثة عشر"); after a unit, another unit ends the number.
+            current = current + unit if not (unit == 10 and 0 < current < 10 and not english) else current + 10
+        elif tens is not None:
+            current += tens
+        elif token == "hundred":
+            current = (current or 1) * 100
+        elif hundreds is not None and hundreds == 100 and _has_article(token):
+            break  # في المئة, per cent: المئة with the article is a percent sign, not a hundred
+        elif hundreds is not None:
+            current += hundreds
+        elif dual is not None:
+            total, current = total + (current or 2) * dual if current else total + 2 * dual, 0
+        elif scale is not None and seen:
+            total, current = total + (current or 1) * scale, 0
+        elif scale is not None:
+            return scale, i + 1, True  # a scale word alone ("several million", "ملايين"): how many is not said
+        else:
+            break
+        seen = True
+        i += 1
+    if not seen:
+        return None, start + 1, False
+    value = total + current
+    words = tokens[start:i]
+    weak = value <= 2 and len(words) == 1
+    return value, i, weak
+
+
+def missing_and_extra(source: str, target: str) -> tuple[list[str], list[str]]:
+    """Numbers of the source not in the target, and of the target not in the source, as written (each once).
+
+    Compared as multisets of values; a weak number (one or two in words) is never reported, but still
+    pairs with its match.
+    """
+    a, b = quantities(source), quantities(target)
+    left, right = Counter(q.value for q in a), Counter(q.value for q in b)
+
+    def unmatched(side: list[Quantity], more: Counter, fewer: Counter) -> list[str]:
+        return list(dict.fromkeys(q.text for q in side if not q.weak and more[q.value] > fewer[q.value]))
+
+    return unmatched(a, left, right), unmatched(b, right, left)

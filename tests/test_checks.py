@@ -1,0 +1,92 @@
+"""Faithfulness checks of a translation against its source: numbers as values, names, negation, length; the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer.cli import app
+from summarizer.faithfulness import Glossary, check_translation, negation_ar, negation_en
+from summarizer.names import has_counterpart, names_without_counterpart, source_orphans
+from summarizer.quantities import missing_and_extra, quantities
+
+GLOSSARY = Glossary.load(Path(__file__).resolve().parent.parent / "models" / "glossary.tsv")
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("قتل ١٢ شخصا و1,300 جريح في 2024 و3٫5", ["12", "1300", "2024", "3.5"]),
+        ("خمسة وعشرون ألف شخص", ["25000"]),
+        ("ثلاثة عشر قتيلا", ["13"]),
+        ("10 آلاف متظاهر و4 ملايين ناخب", ["10000", "4000000"]),
+        ("في ستينيات القرن الماضي", ["60s"]),
+        ("Throughout the 1960s and the seventies", ["60s", "70s"]),
+        ("nineteen people and twenty-five thousand", ["19", "25000"]),
+        ("the 7th, the seventh, the twenty-fourth", ["7", "7", "24"]),
+        ("المركز الخامس عشر والطابق الرابع والعشرين", ["15", "24"]),
+        ("في الساعة ١٢:٠٠ بتوقيت غرينتش", ["12"]),
+        ("at 12.00 GMT", ["12"]),
+        ("ثمانين في المئة", ["80"]),  # المئة with the article: per cent, not a hundred
+        ("منذ مليوني عام", ["2000000"]),
+    ],
+)
+def test_quantities_read_digits_words_ordinals_and_decades(text, values):
+    assert [q.value for q in quantities(text)] == values
+
+
+def test_numbers_compare_as_values_and_duals_prove_nothing():
+    assert missing_and_extra("ذهب أكثر من 4 ملايين شخص إلى روما", "Over four million people went to Rome") == ([], [])
+    assert missing_and_extra("بمقتل ضابطين وإصابة أكثر من عشرين آخرين", "killed two officers and injured more than twenty") == ([], [])
+    assert missing_and_extra("قتل 12 شخصا", "thirteen people were killed") == (["12"], ["thirteen"])
+    assert missing_and_extra("قتل 12 شخصا وأصيب 12 آخرون", "12 were killed") == (["12"], [])  # a multiset: one 12 lost
+
+
+def test_negation_strong_and_weak():
+    assert negation_ar("لم يترك دوفال انطباعا") == "strong"
+    assert negation_ar("لا يزال الوضع متوترا") == ""  # "still", not negation
+    assert negation_ar("مطالب السجناء غير واضحة") == "weak"
+    assert negation_en("did not leave") == "strong" and negation_en("is unclear") == "weak" and negation_en("left") == ""
+    source = "لم يترك دوفال انطباعا مؤثرا في ميلر."
+    assert [f.check for f in check_translation(source, "Duvall did not leave a big impression on Miller.")] == []
+    assert "negation" in [f.check for f in check_translation(source, "Duvall did leave a big impression on Miller.")]
+    added = check_translation("يحاول المتفاوضون تصحيح الوضع.", "Negotiators did not try to rectify the situation.")
+    assert "negation" in [f.check for f in added]
+    weak = check_translation("لكن مطالب السجناء غير واضحة.", "But the prisoners' demands are not clear.")
+    assert "negation" not in [f.check for f in weak]  # غير: a weak marker on one side is enough
+
+
+def test_names_match_by_sound_and_places_by_country():
+    assert has_counterpart("Putin", "وصل بوتين") and has_counterpart("Brzezinski", "عمل بريجنسكي")
+    assert has_counterpart("Pompeo", "وزيرالخارجية مايكبومبيو")  # words run together
+    assert not has_counterpart("Berlin", "في باريس")
+    assert names_without_counterpart("تقع ألمانيا واليابان على المحيط الهندي", "Germany and Japan lie on the Indian Ocean.") == []
+    source = "عمل بريجنسكي مستشارا لجون إف كينيدي."
+    assert check_translation(source, "Brzezinski worked as an adviser to John F. Kennedy.") == []
+    swapped = check_translation(source, "Lewandowski worked as an adviser to John F. Kennedy.")
+    assert [f.check for f in swapped] == ["name"] and "بريجنسكي" in swapped[0].detail
+    assert source_orphans("ضرب الإعصار الساحل", "The Hurricane hit the coast") == []  # a translated word leaves no orphan
+
+
+def test_glossary_names_swapped_in_are_flagged():
+    flags = check_translation("وصل الرئيس التركي إلى أنقرة.", "Turkish President Vladimir Putin arrived in Ankara.", GLOSSARY)
+    assert [str(f) for f in flags if f.check == "name"] == ["name not in source: Vladimir Putin (a glossary name)"]
+    assert check_translation("وصل فلاديمير بوتين إلى بيونغ يانغ.", "Vladimir Putin arrived in Pyongyang.", GLOSSARY) == []
+
+
+def test_check_translation_cli(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path / "home"))
+    source, translation = tmp_path / "src.ar", tmp_path / "hyp.en"
+    source.write_text("قتل 12 شخصا في الهجوم.\nلم يترك دوفال انطباعا.\n", encoding="utf-8")
+    translation.write_text("13 people were killed in the attack.\nDuvall did not leave an impression.\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", "translation", "--source", str(source), "--translation", str(translation)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines == [{"line": 1, "flags": [{"check": "number", "detail": "number changed: 12 → 13"}]}, {"line": 2, "flags": []}]
+    md = runner.invoke(app, ["check", "translation", "--source", str(source), "--translation", str(translation), "--format", "md"])
+    assert md.exit_code == 0 and "1 of 2 lines flagged" in md.stdout and "| 1 | number | number changed: 12 → 13 |" in md.stdout
+    translation.write_text("one line only\n", encoding="utf-8")
+    short = runner.invoke(app, ["check", "translation", "--source", str(source), "--translation", str(translation)])
+    assert short.exit_code == 2 and "give line-aligned files" in short.stderr
