@@ -21,13 +21,14 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from report import EVAL, ROOT, machine, write_section
 
 from summarizer.faithfulness import MAX_RATIO, MIN_RATIO, Glossary
 from summarizer.names import english_names, has_counterpart
+from summarizer.records import Article
 
 TRANSLATION = EVAL / "translation"
 SETS = {
@@ -132,6 +133,115 @@ def run_checks(sources: list[str], targets: list[str]) -> list[list[dict]]:
     return [json.loads(line)["flags"] for line in out.stdout.splitlines()]
 
 
+# --- summaries -------------------------------------------------------------------------------------
+
+STORY_WINDOWS = [("articles.jsonl", "gold.jsonl"), ("articles_2018-06-12_13.jsonl", "gold_2018-06-12_13.jsonl"), ("articles_2018-04-13_14.jsonl", "gold_2018-04-13_14.jsonl")]
+AR_NEGATION = re.compile(r"(?<!\w)(?:لم|لا|لن|ليس|ليست)(?!\w)\s?")
+
+
+def summary_cases(rng: random.Random) -> tuple[list[tuple[list[Article], list[str]]], dict[str, list[tuple[list[Article], str]]]]:
+    """Extractive summaries of the labelled windows' multi-article gold stories, and one error injected per case."""
+    from summarizer.pipeline import load_articles
+    from summarizer.settings import Settings
+    from summarizer.summarize import extractive_summary
+    from summarizer.vectors import rarity
+
+    settings = Settings.resolve(env={})
+    stories: list[tuple[list[Article], list[str]]] = []
+    for articles_file, gold_file in STORY_WINDOWS:
+        articles = [a for a in load_articles([str(EVAL / "stories" / articles_file)], settings) if isinstance(a, Article)]
+        gold = {r["id"]: r["story"] for r in map(json.loads, filter(str.strip, (EVAL / "stories" / gold_file).read_text(encoding="utf-8").split("\n")))}
+        by_story: dict[str, list[Article]] = {}
+        for a in articles:
+            by_story.setdefault(gold[a.id], []).append(a)
+        for members in by_story.values():
+            if len({a.text for a in members}) >= 2:
+                stories.append((members, [s.text for s in extractive_summary(members, "medium").sentences]))
+    cases: dict[str, list[tuple[list[Article], str]]] = {}
+
+    def add(kind: str, members: list[Article], text: str | None, original: str) -> None:
+        if text and text != original:
+            cases.setdefault(kind, []).append((members, text))
+
+    for members, sentences in stories:
+        story_text = " ".join(a.text for a in members)
+        story_numbers = list(dict.fromkeys(re.findall(r"(?<![\d.,])\d{1,4}(?![\d.,])", story_text)))
+        story_rare = list(dict.fromkeys(w for w in re.findall(r"\w+", story_text) if len(w) > 3 and not w.isdigit() and rarity(w) >= 4.5))
+        for k, sentence in enumerate(sentences):
+            digits = list(re.finditer(r"(?<![\d.,])\d{1,4}(?![\d.,])", sentence))
+            if digits:
+                m = rng.choice(digits)
+                add("digit changed", members, sentence[: m.start()] + str(int(m.group(0)) + rng.choice([1, 2, 3, 7])) + sentence[m.end() :], sentence)
+                others = [n for n in story_numbers if n not in sentence]
+                if others:
+                    add("a number from elsewhere in the story", members, sentence[: m.start()] + rng.choice(others) + sentence[m.end() :], sentence)
+            rare = [w for w in dict.fromkeys(re.findall(r"\w+", sentence)) if w in story_rare]
+            others = [w for w in story_rare if w not in sentence]
+            if rare and others:
+                name = rng.choice(rare)
+                add("a name or term from elsewhere in the story", members, re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", rng.choice(others), sentence), sentence)
+            if not AR_NEGATION.search(sentence):
+                verbs = list(re.finditer(r"(?<!\w)[يت]\w{2,}", sentence))
+                if verbs:
+                    m = verbs[0]
+                    add("negation added", members, sentence[: m.start()] + "لا " + sentence[m.start() :], sentence)
+            negations = list(AR_NEGATION.finditer(sentence))
+            if len(negations) == 1:
+                m = negations[0]
+                add("negation removed", members, sentence[: m.start()] + sentence[m.end() :], sentence)
+            if len(sentences) > 1:
+                other = sentences[(k + 1) % len(sentences)]
+                a, b = sentence.split(), other.split()
+                if len(a) >= 8 and len(b) >= 8:
+                    add("halves of two sentences joined", members, " ".join(a[: len(a) // 2] + b[len(b) // 2 :]), sentence)
+    return stories, cases
+
+
+def check_summaries(groups: list[tuple[list[Article], list[str]]]) -> list[list[dict]]:
+    """Flags per summary line (a line's sentences together), from `summarizer check summary`, one story at a time."""
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "SUMMARIZER_HOME": str(Path(tmp) / "home")}
+        for members, lines in groups:
+            articles, summary = Path(tmp) / "story.jsonl", Path(tmp) / "summary.txt"
+            articles.write_text("".join(json.dumps({"id": a.id, "title": a.title, "published": a.published, "text": a.text}, ensure_ascii=False) + "\n" for a in members), encoding="utf-8")
+            summary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            out = subprocess.run([sys.executable, "-m", "summarizer", "check", "summary", "--summary", str(summary), str(articles)],
+                                 capture_output=True, text=True, check=True, env=env)
+            by_line: dict[int, list[dict]] = {k: [] for k in range(1, len(lines) + 1)}
+            for row in map(json.loads, out.stdout.splitlines()):
+                by_line[row["line"]] += row["flags"]
+            results += list(by_line.values())
+    return results
+
+
+def _by_story(items: list[tuple[list[Article], str]]) -> list[tuple[list[Article], list[str]]]:
+    grouped: dict[int, tuple[list[Article], list[str]]] = {}
+    for members, text in items:
+        grouped.setdefault(id(members), (members, []))[1].append(text)
+    return list(grouped.values())
+
+
+def summary_section() -> str:
+    """The summaries' table: clean extractive sentences and each injected error type."""
+    rng = random.Random(13)
+    stories, cases = summary_cases(rng)
+    clean = check_summaries(stories)
+    n = len(clean)
+    by_check = Counter(f["check"] for flags in clean for f in {f["check"]: f for f in flags}.values())
+    rows = [f"| clean summary sentences (flagged: false alarms) | {n} | **{sum(1 for f in clean if f) / n:.1%}** | "
+            + ", ".join(f"{c} {k / n:.1%}" for c, k in by_check.most_common()) + " |"]
+    for kind, items in cases.items():
+        flags = check_summaries(_by_story(items))
+        caught = [f for f in flags if f]
+        which = Counter(f["check"] for fl in caught for f in {f["check"]: f for f in fl}.values())
+        rows.append(f"| {kind} | {len(items)} | **{len(caught) / max(1, len(items)):.1%}** | " + ", ".join(f"{c} {k / max(1, len(items)):.0%}" for c, k in which.most_common(3)) + " |")
+        print("summaries", rows[-1], file=sys.stderr)
+    return (f"**Summaries**: the medium extractive summaries of the {len(stories)} multi-article gold stories of the three labelled "
+            f"windows ({n} sentences), checked against their story's articles by `summarizer check summary`; errors injected "
+            "one per case.\n\n| case | sentences | flagged | by check (share of sentences) |\n|---|---:|---:|---|\n" + "\n".join(rows))
+
+
 def main() -> None:
     if not TRANSLATION.exists():
         print(f"skipped: {TRANSLATION} not found (the shared evaluation data)", file=sys.stderr)
@@ -157,9 +267,11 @@ def main() -> None:
                         + ", ".join(f"{c} {n / max(1, len(cases)):.0%}" for c, n in which.most_common(3)) + " |")
             print(label, rows[-1], file=sys.stderr)
         sections.append(f"**{label}**, {len(refs)} lines:\n\n| case | lines | flagged | by check (share of lines) |\n|---|---:|---:|---|\n" + "\n".join(rows))
+    if (EVAL / "stories").exists():
+        sections.append(summary_section())
     write_section(
         "faithfulness",
-        "## Faithfulness checks on injected errors (translation)\n\n"
+        "## Faithfulness checks on injected errors\n\n"
         "`python bench/faithfulness.py` — each English reference line stands for the translation of its Arabic line: "
         "clean, it must not be flagged; with one error injected (seeded; only where the error applies), it must be. "
         "Checks run through `summarizer check translation`. The length band "

@@ -17,14 +17,23 @@ import itertools
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from report import EVAL, machine, write_section
 
 from summarizer.evaluate import bcubed
-from summarizer.grouping import LINKAGE, _agglomerate, _Features, _same_trip, _time_weight, build_stories, cluster, node_for
+from summarizer.grouping import (
+    LINKAGE,
+    _agglomerate,
+    _Features,
+    _same_trip,
+    _time_weight,
+    build_stories,
+    cluster,
+    node_for,
+)
 from summarizer.ingest import json_lines
 from summarizer.pipeline import load_articles
 from summarizer.records import Article

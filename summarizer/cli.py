@@ -16,11 +16,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from summarizer.arabic import split_sentences
 from summarizer.brief import build_briefing
 from summarizer.cache import ResultCache
 from summarizer.compare import compare as compare_articles
 from summarizer.errors import InputError, SummarizerError, UsageError
 from summarizer.evaluate import ROUGE_TOKENIZER, bcubed, rouge
+from summarizer.evidence import check_claim, find_evidence, flag_kind, story_actors
 from summarizer.faithfulness import check_translation
 from summarizer.grouping import by_coverage
 from summarizer.ingest import json_lines
@@ -39,8 +41,19 @@ from summarizer.render import (
     write_atomic,
 )
 from summarizer.settings import CHOICES, MB, Settings, config_file
-from summarizer.summarize import summarize_story, summary_length
-from summarizer.translate import english_of, load_glossary, translate_articles, translate_lines
+from summarizer.summarize import (
+    candidates,
+    summarize_story,
+    summary_length,
+    unsupported,
+)
+from summarizer.translate import (
+    english_of,
+    load_glossary,
+    translate_articles,
+    translate_lines,
+)
+from summarizer.vectors import text_vector
 
 # Exit codes (also in the README).
 EXIT_OK = 0
@@ -275,6 +288,40 @@ def check_translation_command(
         lines.append("| line | check | detail |\n|---:|---|---|")
         lines += [f"| {n} | {f.check} | {escape_md(f.detail)} |" for n, flags in flagged for f in flags]
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+@check_app.command("summary")
+@handles_errors
+def check_summary_command(
+    paths: Paths,
+    summary: Annotated[Path, typer.Option(help="The summary to check: Arabic text, sentences as written.")],
+) -> None:
+    """Check each sentence of a summary against the articles it summarises (read as for ingest).
+
+    JSON Lines out, one object per summary sentence: {"sentence": n, "line", "text", "evidence": [{"article", "sentence",
+    "text"}], "flags": [{"check", "detail"}]}. Evidence is the sentence of each article that says the same thing
+    (alike, with its numbers and polarity); flags compare the sentence with it. Exit 0 whether or not there are flags.
+    """
+    settings = settings_from()
+    found, problems = _read_articles(paths, settings)
+    lines = _read_lines(summary)
+    pool = candidates(found)
+    sentences = [(c.article, c.position, c.text) for c in pool]
+    vectors = [text_vector(c.text) for c in pool]
+    actors = story_actors([a.text for a in found])
+    out_lines = []
+    split = [(line_number, s) for line_number, line in enumerate(lines, start=1) for s in split_sentences(line) if s.strip()]
+    for n, (line_number, sentence) in enumerate(split, start=1):
+        evidence = find_evidence(sentence, sentences, vectors, actors)
+        flags = check_claim(sentence, evidence, sentences) + ([] if evidence else unsupported(sentence, found))
+        out_lines.append(json.dumps({
+            "sentence": n, "line": line_number, "text": sentence,
+            "evidence": [{"article": found[e.article].id, "sentence": e.position, "text": e.text} for e in evidence],
+            "flags": [{"check": flag_kind(f), "detail": f} for f in flags],
+        }, ensure_ascii=False))
+    sys.stdout.write("".join(line + "\n" for line in out_lines))
+    if problems:
+        raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 
 
 def _read_lines(path: Path) -> list[str]:

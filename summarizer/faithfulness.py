@@ -160,7 +160,7 @@ class Glossary:
         flags = []
         for term in self.terms:
             name = term.english.lower()
-            if re.search(rf"\b{re.escape(term.english)}\b", target, re.IGNORECASE) and not any(name in p or p in name for p in present):
-                if not any(name in f.lower() for f in flags):  # "Putin" inside an already flagged "Vladimir Putin"
-                    flags.append(f"name not in source: {term.english} (a glossary name)")
+            swapped_in = re.search(rf"\b{re.escape(term.english)}\b", target, re.IGNORECASE) and not any(name in p or p in name for p in present)
+            if swapped_in and not any(name in f.lower() for f in flags):  # "Putin" inside an already flagged "Vladimir Putin"
+                flags.append(f"name not in source: {term.english} (a glossary name)")
         return flags

@@ -157,6 +157,13 @@ def _story_block(b, n: int, s) -> list[str]:
         for sentence in summary.sentences
     )
     lines += [f'<div dir="rtl" lang="ar">{arabic}</div>', ""]
+    quoted = [(k, sentence) for k, sentence in enumerate(summary.sentences, 1) if sentence.evidence]
+    if quoted:  # what each sentence rests on, quoted, so a reader can check a citation without opening the page
+        lines += ["<details><summary>Evidence</summary>", ""]
+        for k, sentence in quoted:
+            cites = " ".join(f"{_cites([b.number(story.articles[a])])} «{escape_md(_first_words(text, 30))}»" for (a, _), text in zip(sentence.sources, sentence.evidence))
+            lines.append(f"- {k}. {cites}")
+        lines += ["", "</details>", ""]
     flags = list(summary.flags) + [f for sentence in summary.sentences for f in sentence.flags] + [f for pair in s.english for f in pair.flags]
     if flags:
         lines += ["Checks: " + "; ".join(escape_md(f) for f in dict.fromkeys(flags)), ""]
@@ -185,6 +192,8 @@ def briefing_dict(b) -> dict:
                 "flags": list(s.summary.flags),
                 "sentences": [
                     {"ar": sent.text, "en": pair.target if pair else None, "sources": [b.number(s.story.articles[i]) for i in sent.citations],
+                     "evidence": [{"source": b.number(s.story.articles[a]), "sentence": position, "text": text}
+                                  for (a, position), text in zip(sent.sources, sent.evidence)],
                      "flags": list(sent.flags) + (list(pair.flags) if pair else [])}
                     for sent, pair in zip(s.summary.sentences, list(s.english) or [None] * len(s.summary.sentences))
                 ],

@@ -19,6 +19,7 @@ import numpy as np
 from summarizer.arabic import WORD, light_stem, normalize, split_sentences, word_count
 from summarizer.cache import ResultCache
 from summarizer.errors import ModelMissingError, UsageError
+from summarizer.evidence import agrees, check_claim, find_evidence, story_actors
 from summarizer.faithfulness import numbers
 from summarizer.records import Article
 from summarizer.registry import Manifest, Registry
@@ -49,6 +50,7 @@ class SummarySentence:
     citations: tuple[int, ...]  # indices of the articles that support it, its own first
     sources: tuple[tuple[int, int], ...]  # (article, sentence position) of each supporting sentence
     flags: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()  # the text of each supporting sentence, in the order of sources
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,8 @@ def extractive_summary(articles: list[Article], length: str | int = "medium") ->
     picked = _mmr(pool, similarity, _salience(pool, similarity), _sentence_count(length))
     dates = [a.published or "" for a in articles]
     picked.sort(key=lambda i: (dates[pool[i].article], pool[i].article, pool[i].position))
-    sentences = tuple(_cite(i, pool, similarity) for i in picked)
+    actors = story_actors([a.text for a in articles])
+    sentences = tuple(_cite(i, pool, similarity, actors) for i in picked)
     return Summary(sentences, "extractive", len(pool), len(pool))
 
 
@@ -150,20 +153,24 @@ def _mmr(pool: list[Candidate], similarity: np.ndarray, scores: np.ndarray, n: i
     return picked
 
 
-def _cite(i: int, pool: list[Candidate], similarity: np.ndarray) -> SummarySentence:
+def _cite(i: int, pool: list[Candidate], similarity: np.ndarray, actors: frozenset[str] = frozenset()) -> SummarySentence:
+    """An extracted sentence: its own article first, then each other article whose closest sentence says the
+    same thing (alike, with its numbers and polarity: sharing the actors is not enough)."""
     own = pool[i]
     best: dict[int, tuple[float, int]] = {own.article: (1.0, i)}
-    for j in np.nonzero(similarity[i] >= SUPPORT_SIMILARITY)[0]:
+    for j in np.argsort(-similarity[i], kind="stable"):
+        if similarity[i, j] < SUPPORT_SIMILARITY:
+            break
         a = pool[j].article
-        if a != own.article and similarity[i, j] > best.get(a, (0.0, -1))[0]:
+        if a not in best and agrees(own.text, pool[j].text, actors):
             best[a] = (float(similarity[i, j]), int(j))
     order = [own.article] + sorted(a for a in best if a != own.article)
-    return SummarySentence(own.text, tuple(order), tuple((a, pool[best[a][1]].position) for a in order))
+    return SummarySentence(own.text, tuple(order), tuple((a, pool[best[a][1]].position) for a in order), (),
+                           tuple(pool[best[a][1]].text for a in order))
 
 
 # --- abstractive summaries ------------------------------------------------------------------------
 
-ATTRIBUTION_SIMILARITY = 0.2  # a source sentence this similar to a summary sentence supports it
 _RARE = 3.5  # rarity (7 - Zipf) above which a word is a name or a rare term worth checking
 
 
@@ -236,18 +243,13 @@ def attribute(sentence: str, pool: list[Candidate], articles: list[Article], poo
 
     pool_vectors: the candidates' vectors when the caller has them (one summary has several sentences).
     """
-    vectors = pool_vectors if pool_vectors is not None else [text_vector(c.text) for c in pool]
-    matrix = to_matrix([text_vector(sentence)] + vectors)
-    scores = (matrix[0] @ matrix[1:].T).toarray().ravel()
-    best: dict[int, tuple[float, int]] = {}
-    for j in np.argsort(-scores):
-        if scores[j] < ATTRIBUTION_SIMILARITY:
-            break
-        best.setdefault(pool[j].article, (float(scores[j]), int(j)))
-    order = sorted(best, key=lambda a: -best[a][0])
-    flags = [] if order else ["no supporting sentence in the sources"]
-    flags += unsupported(sentence, articles)
-    return SummarySentence(sentence, tuple(order), tuple((a, pool[best[a][1]].position) for a in order), tuple(flags))
+    sentences = [(c.article, c.position, c.text) for c in pool]
+    evidence = find_evidence(sentence, sentences, pool_vectors, story_actors([a.text for a in articles]))
+    flags = check_claim(sentence, evidence, sentences)
+    if not evidence:
+        flags += unsupported(sentence, articles)
+    return SummarySentence(sentence, tuple(e.article for e in evidence), tuple((e.article, e.position) for e in evidence), tuple(flags),
+                           tuple(e.text for e in evidence))
 
 
 def unsupported(sentence: str, articles: list[Article]) -> list[str]:

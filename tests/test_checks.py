@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from summarizer.cli import app
-from summarizer.faithfulness import Glossary, check_translation, negation_ar, negation_en
+from summarizer.faithfulness import (
+    Glossary,
+    check_translation,
+    negation_ar,
+    negation_en,
+)
 from summarizer.names import has_counterpart, names_without_counterpart, source_orphans
 from summarizer.quantities import missing_and_extra, quantities
 

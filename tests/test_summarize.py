@@ -158,3 +158,34 @@ def test_unsupported_reads_words_with_diacritics_whole():
     story = [article("a", "تتقدم القوات اليمنية نحو مطار الحديدة وسط اشتباكات عنيفة مع الحوثيين، وقتل عشرات المقاتلين.")]
     assert unsupported("تتقدّم القواتُ اليمنيّة نحو مطارِ الحديدةِ وسط اشتباكاتٍ عنيفةٍ مع الحوثيّين.", story) == []
     assert unsupported("تتقدّم القوات نحو مطار تمبكتو.", story) == ["name or term not in the sources: تمبكتو"]
+
+
+def test_citations_need_the_numbers_polarity_and_event_of_the_sentence():
+    """Another article is cited only when its sentence says the same thing, not when it shares the actors or topic."""
+    from summarizer.evidence import agrees
+
+    story = [
+        article("a", "قتل 12 شخصا في هجوم على سوق في مدينة الحديدة اليمنية صباح الاثنين.", "2024-06-19"),
+        article("b", "قتل 15 شخصا في هجوم على سوق في مدينة الحديدة اليمنية صباح الاثنين.", "2024-06-19"),  # another toll
+        article("c", "لم يقتل أحد في هجوم على سوق في مدينة الحديدة اليمنية صباح الاثنين.", "2024-06-19"),  # the opposite
+        article("d", "قتل 12 شخصا في هجوم على سوق في مدينة الحديدة اليمنية صباح الاثنين، بحسب السلطات.", "2024-06-19"),
+    ]
+    summary = extractive_summary(story, 1)
+    (first,) = summary.sentences
+    assert first.citations[0] == 0 and set(first.citations) == {0, 3}
+    assert [text for text in first.evidence] == [story[0].text, story[3].text]
+    assert not agrees("وقع الزعيمان اتفاق شراكة استراتيجية.", "توجه الزعيمان إلى المحادثات.", frozenset())
+
+
+def test_check_summary_cli_gives_evidence_and_flags(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path / "home"))
+    articles = tmp_path / "story.jsonl"
+    articles.write_text(json.dumps({"id": "a", "text": "قتل 12 شخصا في هجوم على سوق في مدينة الحديدة اليمنية صباح الاثنين."}, ensure_ascii=False) + "\n", encoding="utf-8")
+    summary = tmp_path / "summary.txt"
+    summary.write_text("قتل 12 شخصا في هجوم على سوق في مدينة الحديدة.\nقتل 15 شخصا في هجوم على سوق في مدينة الحديدة.\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", "summary", "--summary", str(summary), str(articles)])
+    assert result.exit_code == 0, result.output
+    good, bad = [json.loads(line) for line in result.stdout.splitlines()]
+    assert good["evidence"] == [{"article": "a", "sentence": 0, "text": "قتل 12 شخصا في هجوم على سوق في مدينة الحديدة اليمنية صباح الاثنين."}]
+    assert good["flags"] == [] and bad["evidence"] == []
+    assert {f["check"] for f in bad["flags"]} == {"evidence", "number"}
