@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/grouping_quality.py
 	$(BIN)/python bench/grouping_speed.py
 	$(BIN)/python bench/clean_quality.py
+	$(BIN)/python bench/faithfulness.py
 	$(BIN)/python bench/translate_speed.py
 	$(BIN)/python bench/vmap_agreement.py
 	$(BIN)/python bench/translate_throughput.py

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from summarizer import __version__
 from summarizer.cache import ResultCache
+from summarizer.dates import shift
 from summarizer.grouping import by_coverage, published_before
 from summarizer.pipeline import group_stories
 from summarizer.records import Article, SentencePair, Story
@@ -57,7 +58,7 @@ def build_briefing(
     along as background. Articles published after `date` are left out, and the notes say so.
     """
     day = date or _newest_day(articles)
-    since = (dt.date.fromisoformat(day) - dt.timedelta(days=days - 1)).isoformat()
+    since = shift(dt.date.fromisoformat(day), -(days - 1)).isoformat()  # --days 1000000 reaches back to year 1, no further
     notes = _left_out_later(articles, day)
     stories = group_stories([a for a in articles if not _after(a, day)], settings, use_store=use_store, warn=warn)
     current: list[Story] = []

@@ -164,10 +164,10 @@ def ingest(
     format: Annotated[IngestFormat, typer.Option("--format", "-f", help="jsonl: one article a line; table: a readable summary.")] = IngestFormat.jsonl,
     outlet: Annotated[Optional[str], typer.Option(help="Outlet name for every input (overrides what the pages say).")] = None,
     outlets: Annotated[Optional[Path], typer.Option(help="Extra outlets file (TOML, same shape as summarizer/data/outlets.toml).")] = None,
-    max_file_mb: Annotated[Optional[int], typer.Option(help="Skip files larger than this many MB (default 20); an MHTML file is read up to it.")] = None,
+    max_file_mb: Annotated[Optional[int], typer.Option(min=1, help="Skip files larger than this many MB (default 20); an MHTML file is read up to it.")] = None,
 ) -> None:
     """Read and clean articles: title, outlet, date and main text, one JSON object per article."""
-    settings = settings_from(outlets_file=outlets, max_file_bytes=max_file_mb * MB if max_file_mb else None)
+    settings = settings_from(outlets_file=outlets, max_file_bytes=max_file_mb * MB if max_file_mb is not None else None)
 
     def write(article: Article) -> None:
         sys.stdout.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")

@@ -108,3 +108,11 @@ def parse_iso(value: str | None) -> str | None:
     except ValueError:
         date = parse_date(value)
         return date.isoformat() if date else None
+
+
+def shift(day: dt.date, days: int) -> dt.date:
+    """The day `days` after (or before) `day`, held at the first or last day a date can be (0001-01-01, 9999-12-31)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min

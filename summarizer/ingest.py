@@ -146,7 +146,10 @@ def read_inputs(paths: Iterable[str], settings: Settings, stdin: BinaryIO | None
         if isinstance(item, Problem):
             yield item
         elif item == STDIN:
-            stream = stdin if stdin is not None else sys.stdin.buffer
+            stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
+            if stream is None:  # started with standard input closed (<&-)
+                yield Problem(Source(STDIN), "standard input is closed", "pipe a file into it, or name files instead of -")
+                continue
             yield from _read_stdin(stream, settings.max_file_bytes)
         else:
             yield from read_file(item, settings)
@@ -234,6 +237,9 @@ def _read_json(text: str, source: Source, encoding: str) -> Iterator[RawDocument
     except json.JSONDecodeError as exc:
         yield Problem(source, f"broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", "fix the file or save it as JSONL")
         return
+    except RecursionError:
+        yield Problem(source, "JSON nested too deeply to read", "give records as flat objects")
+        return
     records = data if isinstance(data, list) else [data]
     for index, record in enumerate(records):
         where = Source(source.path, index + 1) if isinstance(data, list) else source
@@ -254,6 +260,9 @@ def _read_jsonl(text: str, source: Source, encoding: str) -> Iterator[RawDocumen
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield Problem(where, f"broken JSON line ({exc.msg}, column {exc.colno})", "fix or remove that line")
+            continue
+        except RecursionError:
+            yield Problem(where, "JSON line nested too deeply to read", "give records as flat objects")
             continue
         yield _from_record(record, where, "jsonl", encoding)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -129,6 +130,8 @@ class Settings:
         for name, value in values.items():
             if name in CHOICES and value not in CHOICES[name]:
                 raise ConfigError(f"{source[name]}: expected one of {', '.join(CHOICES[name])}")
+            if isinstance(value, float) and not math.isfinite(value):  # nan slips past every comparison below
+                raise ConfigError(f"{source[name]}: expected a finite number")
             low, high = _LIMITS.get(name, (None, None))
             if low is not None and (value < low or high is not None and value > high):
                 expected = f"a whole number of at least {low}" if high is None else f"a number from {low} to {high}"

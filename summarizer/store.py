@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from summarizer.dates import shift
 from summarizer.errors import OutputError
 from summarizer.grouping import Node
 from summarizer.records import Story
@@ -102,8 +103,7 @@ class StoryStore:
 
     def recent_nodes(self, around: dt.date, window_days: int, skip: set[str]) -> list[Node]:
         """Stored articles published (or, undated, stored) within window_days of `around`."""
-        low = (around - dt.timedelta(days=window_days)).isoformat()
-        high = (around + dt.timedelta(days=window_days)).isoformat()
+        low, high = shift(around, -window_days).isoformat(), shift(around, window_days).isoformat()
         rows = self.conn.execute(
             "SELECT article_id, story_id, published, vector, destinations FROM story_articles "
             "WHERE (published BETWEEN ? AND ?) OR (published IS NULL AND seen BETWEEN ? AND ?) ORDER BY article_id",

@@ -104,7 +104,7 @@ def summary_length(value: str) -> str | int:
     """A summary length as a user gives it: short, medium or long, or a number of sentences (1 or more)."""
     if value in LENGTHS:
         return value
-    if value.isdigit() and int(value) >= 1:
+    if value.isascii() and value.isdigit() and int(value) >= 1:  # str.isdigit() also takes ² and ٣
         return int(value)
     raise UsageError(f"summary length {value!r}: expected {', '.join(LENGTHS)} or a number of sentences")
 

@@ -1,0 +1,56 @@
+"""Bad input gets one clear line and the run goes on: no traceback (issue #26's first causes)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from summarizer.cli import app
+from summarizer.ingest import read_inputs
+from summarizer.records import Problem
+from summarizer.settings import Settings
+
+TEXT = "وصل الرئيس إلى العاصمة في زيارة رسمية تستغرق يومين لبحث العلاقات الثنائية بين البلدين."
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path / "home"))
+    return tmp_path
+
+
+def test_deeply_nested_json_is_one_line_and_the_rest_is_read(runner, home, seeds_dir):
+    (home / "deep.json").write_text("[" * 10000 + "]" * 10000)
+    (home / "deep.jsonl").write_text(json.dumps({"id": "ok", "text": TEXT}, ensure_ascii=False) + "\n" + '{"text": ' + "[" * 10000 + "]" * 10000 + "}\n")
+    result = runner.invoke(app, ["ingest", str(home / "deep.json"), str(home / "deep.jsonl"), str(seeds_dir / "004_2cdb75e8bbadff21.txt")])
+    assert result.exit_code == 1, result.output
+    assert "deep.json: JSON nested too deeply" in result.stderr and "deep.jsonl:2: JSON line nested too deeply" in result.stderr
+    assert len(result.stdout.splitlines()) == 2  # the good record and the seed
+
+
+def test_closed_standard_input_is_one_line(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", None)
+    (problem,) = list(read_inputs(["-"], Settings.resolve(env={})))
+    assert isinstance(problem, Problem) and "standard input is closed" in problem.reason
+
+
+@pytest.mark.parametrize("args", [["--date", "0001-01-01", "--days", "2"], ["--days", "1000000"], []])
+def test_dates_at_the_ends_of_time_do_not_overflow(runner, home, args):
+    records = [{"id": "far", "text": TEXT, "published": "9999-12-31"}, {"id": "early", "text": TEXT + " وقال", "published": "0001-01-01"}]
+    (home / "far.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    result = runner.invoke(app, ["brief", str(home / "far.jsonl"), "--out", str(home / "out"), "-q", *args])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["group", str(home / "far.jsonl")]).exit_code == 0  # and the store's window too
+
+
+def test_numbers_that_are_not_numbers_are_refused(runner, home, seeds_dir, monkeypatch):
+    length = runner.invoke(app, ["brief", str(seeds_dir), "--out", str(home / "out"), "--length", "²"])
+    assert length.exit_code == 2 and "summary length '²'" in length.stderr
+    for bad in ("0", "-1"):
+        assert runner.invoke(app, ["ingest", "--max-file-mb", bad, str(seeds_dir)]).exit_code == 2
+    for value in ("nan", "inf"):
+        monkeypatch.setenv("SUMMARIZER_GROUP_THRESHOLD", value)
+        result = runner.invoke(app, ["group", str(seeds_dir)])
+        assert result.exit_code == 2 and "expected a finite number" in result.stderr
