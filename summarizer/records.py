@@ -14,7 +14,9 @@ class Source:
     line: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}" if self.line is not None else self.path
+        # A name is shown on one line whatever it holds: a newline or a stray byte in it comes out escaped.
+        path = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+        return f"{path}:{self.line}" if self.line is not None else path
 
 
 @dataclass(frozen=True)

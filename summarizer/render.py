@@ -16,9 +16,19 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links, tables, s
 _LINE_START = re.compile(r"^(\s*)([-+>#]|\d+[.)])(?=\s)")  # lists, quotes, headings
 
 
+# NUL and other control characters, and the bidi embeddings, overrides and isolates (U+202E turns the rest of a
+# line around: "gpj.exe" shows as "exe.jpg"); the marks U+200E/U+200F stay, they only order neutral characters.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_html(text: str) -> str:
+    """Article text for an HTML block: one line, no markup, no control or bidi-override characters."""
+    return html.escape(" ".join(_UNSAFE.sub("", text).split()))
+
+
 def escape_md(text: str) -> str:
     """Text that Markdown shows as written: no emphasis, links, headings, tables or HTML from it."""
-    text = html.escape(" ".join(text.split()), quote=False)  # < > & never become markup
+    text = html.escape(" ".join(_UNSAFE.sub("", text).split()), quote=False)  # < > & never become markup
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
@@ -41,6 +51,7 @@ def write_atomic(path: Path, text: str) -> None:
             tmp.write(text)
             tmp.flush()
             os.fsync(tmp.fileno())  # on disk before the rename, so a crash cannot leave an empty file in its place
+        os.chmod(tmp.name, 0o666 & ~_umask())  # a temporary file is made 0600; the output gets what the umask says
         os.replace(tmp.name, path)
     except OSError as exc:
         if tmp is not None:
@@ -50,6 +61,12 @@ def write_atomic(path: Path, text: str) -> None:
         if blocker is not None:  # mkdir met a file where a folder goes, which errno words as "File exists"
             raise OutputError(f"cannot write {path}: {blocker} is a file, not a folder; choose another place") from exc
         raise OutputError(f"cannot write {path} ({exc.strerror or exc}); choose another place, or make room") from exc
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it
+    os.umask(mask)
+    return mask
 
 
 def translation_markdown(doc: TranslatedArticle, bilingual: bool = False) -> str:
@@ -96,7 +113,7 @@ def translation_text(doc: TranslatedArticle) -> str:
 
 
 def _rtl(text: str) -> str:
-    return f'<p dir="rtl" lang="ar">{html.escape(" ".join(text.split()))}</p>'
+    return f'<p dir="rtl" lang="ar">{escape_html(text)}</p>'
 
 
 # --- briefings ------------------------------------------------------------------------------------
@@ -153,7 +170,7 @@ def _story_block(b, n: int, s) -> list[str]:
             english.append(f"{escape_md(pair.target)} {marks}")
         lines += [" ".join(english), ""]
     arabic = " ".join(
-        f"{html.escape(sentence.text)} " + "".join(f'<a href="#src-{b.number(story.articles[i])}">[{b.number(story.articles[i])}]</a>' for i in sentence.citations)
+        f"{escape_html(sentence.text)} " + "".join(f'<a href="#src-{b.number(story.articles[i])}">[{b.number(story.articles[i])}]</a>' for i in sentence.citations)
         for sentence in summary.sentences
     )
     lines += [f'<div dir="rtl" lang="ar">{arabic}</div>', ""]
@@ -220,7 +237,7 @@ def _who(c, article: int) -> str:
 def comparison_markdown(c, story_id: str, title: str, english: dict[str, str], notes: list[str]) -> str:
     """The comparison as Markdown; `english` maps Arabic sentences to their translations (may be empty)."""
     def say(text: str) -> str:
-        arabic = f'<span dir="rtl" lang="ar">{html.escape(text)}</span>'
+        arabic = f'<span dir="rtl" lang="ar">{escape_md(text)}</span>'  # inline HTML: Markdown still reads inside it
         return f"{escape_md(english[text])} ({arabic})" if english.get(text) else arabic
 
     lines = [f"# How outlets covered: {escape_md(title)}", "", f"Story {escape_md(story_id)} · {len(c.articles)} articles", ""]

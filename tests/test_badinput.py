@@ -54,3 +54,30 @@ def test_numbers_that_are_not_numbers_are_refused(runner, home, seeds_dir, monke
         monkeypatch.setenv("SUMMARIZER_GROUP_THRESHOLD", value)
         result = runner.invoke(app, ["group", str(seeds_dir)])
         assert result.exit_code == 2 and "expected a finite number" in result.stderr
+
+
+def test_markdown_drops_control_and_bidi_characters_and_compare_escapes_inline():
+    from summarizer.render import escape_html, escape_md
+
+    assert escape_md("abc\x00def\u202egpj.exe") == "abcdefgpj.exe"
+    assert escape_html("a\x00b\u2066c <b>") == "abc &lt;b&gt;"
+
+
+def test_a_file_name_with_a_newline_is_one_line(runner, home):
+    bad = home / "two\nlines.json"
+    bad.write_text("{not json")
+    result = runner.invoke(app, ["ingest", str(bad)])
+    skipped = [line for line in result.stderr.splitlines() if "skipped" in line]
+    assert len(skipped) == 1 and "two\\nlines.json" in skipped[0]
+
+
+def test_outputs_follow_the_umask(runner, home, seeds_dir):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        result = runner.invoke(app, ["brief", str(seeds_dir), "--out", str(home / "out"), "-q", "--no-store"])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert {oct(p.stat().st_mode & 0o777) for p in (home / "out").iterdir()} == {"0o644"}

@@ -73,3 +73,16 @@ def test_a_chain_of_links_does_not_join_different_facts():
     assert sorted(_align(pool, similarity)) == [[0, 1], [2]]
     similarity[0, 2] = similarity[2, 0] = 0.3
     assert _align(pool, similarity) == [[0, 1, 2]]
+
+
+def test_compare_markdown_keeps_article_text_inert():
+    """The Arabic sits in an inline <span>, inside which Markdown still reads: links and code spans must not come alive."""
+    from summarizer.render import comparison_markdown
+
+    hostile = [
+        article("a", "Outlet A", "وقع الرئيسان اتفاق شراكة [انقر هنا](https://evil.example) في بيونغ يانغ يوم `الأربعاء` الماضي."),
+        article("b", "Outlet B", "وقع الرئيسان اتفاق شراكة [انقر هنا](https://evil.example) في بيونغ يانغ يوم `الأربعاء` الماضي."),
+    ]
+    md = comparison_markdown(compare(hostile), "s-1", "عنوان", {}, [])
+    html = MarkdownIt("commonmark").render(md)
+    assert "evil.example" in md and 'href="https://evil.example"' not in html and "<code>" not in html
