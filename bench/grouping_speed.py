@@ -84,7 +84,10 @@ def main() -> None:
     ratio = ""
     if len(seconds) >= 2:
         small, big = min(seconds), max(seconds)
-        ratio = f"\n\n{big:,} articles take {seconds[big] / seconds[small]:.1f}× the time of {small:,} ({big / small:.0f}× the articles).\n"
+        ratio = f"\n\n{big:,} articles take {seconds[big] / seconds[small]:.1f}× the time of {small:,} ({big / small:.0f}× the articles)."
+    goals = [f"{n:,} articles in {seconds[n]:.0f} s against a goal of {limit} s: {'met' if seconds[n] <= limit else 'missed'}"
+             for n, limit in ((10_000, 60), (100_000, 600)) if n in seconds]
+    ratio += ("\n\nGoals (issue #24, cold, 2 cores, under 6 GB): " + "; ".join(goals) + "." if goals else "") + "\n"
     write_section(
         "grouping-speed",
         "## Grouping speed\n\n"
