@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarizer.arabic import normalize, split_sentences
+from summarizer.arabic import count_letters, detect_language, normalize, split_sentences
 from summarizer.cache import ResultCache
 from summarizer.errors import ModelMissingError
 from summarizer.faithfulness import Glossary, check_sentence
@@ -84,10 +84,25 @@ def translate_or_note(texts: list[str], registry: Registry, cache: ResultCache |
     manifest, missing = installed_translator(registry)
     if missing:
         return manifest, None, missing
+    languages = [_language(text) for text in texts]
+    arabic = [text for text, language in zip(texts, languages) if language in TRANSLATABLE]
     try:
-        return manifest, translate_sentences(texts, registry, manifest, cache, load_glossary(registry)), None
+        translated = iter(translate_sentences(arabic, registry, manifest, cache, load_glossary(registry)) if arabic else ())
     except ModelMissingError as broken:  # installed, but it does not load
         return manifest, None, f"no English: the translator failed ({broken})"
+    # English passes through as translate does; another language is shown as it is and said to be untranslated.
+    return manifest, [next(translated) if language in TRANSLATABLE else SentencePair(text, text) if language == "en"
+                      else SentencePair(text, text, (f"not translated: the text is in '{language}', not Arabic",))
+                      for text, language in zip(texts, languages)], None
+
+
+def _language(text: str) -> str:
+    """A short text's language for translation: as detected, and when undecided, Arabic or English by its letters."""
+    language = detect_language(text)
+    if language != "und":
+        return language
+    arabic, latin = count_letters(text)
+    return "en" if latin > arabic else "ar"
 
 
 def english_of(texts: list[str], registry: Registry, cache: ResultCache | None) -> tuple[dict[str, str], str | None]:

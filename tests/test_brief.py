@@ -185,3 +185,25 @@ def test_a_daily_briefing_covers_its_day_and_says_what_it_left_out(runner, tmp_p
     inputs.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     data, _ = brief()  # no --date: the newest article's day that is not after today
     assert data["date"] == "2018-05-15" and data["notes"][0] == later
+
+
+def test_brief_passes_english_through_and_reports_other_languages(runner, tmp_path, tiny_models):
+    """English stories are not sent through the Arabic→English model; a Persian one is shown and said to be untranslated."""
+    home = tmp_path / "home"
+    write_manifest(home, "tiny-marian", "translate", "seq2seq", 64, {"num_beams": 1, "max_new_tokens": 8})
+    registry = Registry.load(Settings.resolve(env={}, home=home, device="cpu"))
+    import_model(registry, registry.get("tiny-marian"), tiny_models["marian"])
+    english = "The Japanese meteorological agency said a magnitude 7.1 earthquake struck off Hokkaido on Monday morning."
+    persian = "سازمان هواشناسی ژاپن اعلام کرد که زمین لرزه ای به بزرگی هفت ریشتر سواحل هوکایدو را لرزاند و این خبر را تایید کرد."
+    records = [{"id": "en1", "title": "Earthquake off Hokkaido", "text": english, "published": "2024-06-19"},
+               {"id": "fa1", "title": "زمین لرزه در ژاپن", "text": persian, "published": "2024-06-19"}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    result = runner.invoke(app, ["brief", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "out"), "-q", "--no-store", "--translator", "tiny-marian"],
+                           env={"SUMMARIZER_HOME": str(home)})
+    assert result.exit_code == 0, result.output
+    (data_file,) = (tmp_path / "out").glob("briefing-*[0-9].json")
+    stories = {s["articles"][0]: s for s in json.loads(data_file.read_text(encoding="utf-8"))["stories"]}
+    by_id = {src["id"]: src["n"] for src in json.loads(data_file.read_text(encoding="utf-8"))["sources"]}
+    en, fa = stories[by_id["en1"]], stories[by_id["fa1"]]
+    assert en["headline_en"] == "Earthquake off Hokkaido" and [s["en"] for s in en["summary"]["sentences"]] == [english]
+    assert all("not translated" in " ".join(s["flags"]) for s in fa["summary"]["sentences"])
