@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -159,8 +160,16 @@ def config_file(env: Mapping[str, str] | None = None) -> Path | None:
 def _from_config(env: Mapping[str, str]) -> tuple[dict[str, object], dict[str, str]]:
     """The settings the config file sets, and for each where it is set; none when there is no file where it goes."""
     path = config_file(env)
-    if path is None or (not path.exists() and not env.get("SUMMARIZER_CONFIG")):
+    if path is None:
         return {}, {}
+    if not env.get("SUMMARIZER_CONFIG"):
+        try:
+            if not path.exists():
+                return {}, {}
+            path.read_bytes()
+        except OSError as exc:  # the usual place cannot be looked into (an unreadable HOME): go on without it
+            print(f"summarizer: warning: cannot read the config file {path} ({exc.strerror or exc}); going on without it", file=sys.stderr)
+            return {}, {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

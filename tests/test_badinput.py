@@ -81,3 +81,19 @@ def test_outputs_follow_the_umask(runner, home, seeds_dir):
         os.umask(old)
     assert result.exit_code == 0, result.output
     assert {oct(p.stat().st_mode & 0o777) for p in (home / "out").iterdir()} == {"0o644"}
+
+
+def test_an_unreadable_home_is_a_warning_not_a_traceback(tmp_path, monkeypatch, capsys):
+    from pathlib import Path
+
+    exists = Path.exists
+
+    def denied(self: Path, *args, **kwargs) -> bool:  # as an unreadable HOME answers (tests run as root, who reads anything)
+        if str(self).startswith(str(tmp_path)):
+            raise PermissionError(13, "Permission denied")
+        return exists(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "exists", denied)
+    settings = Settings.resolve(env={"HOME": str(tmp_path)})
+    assert settings.group_threshold == Settings().group_threshold
+    assert "cannot read the config file" in capsys.readouterr().err
