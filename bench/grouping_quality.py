@@ -87,7 +87,7 @@ def leave_one_out(windows: list[Window], grid: dict[tuple, Callable[[Window], li
     """For each window: the parameters best on the others (mean F1) and its score with them; and all scores."""
     scores = {params: [w.score(run(w)) for w in windows] for params, run in grid.items()}
     held = []
-    for k, window in enumerate(windows):
+    for k in range(len(windows)):
         others = [i for i in range(len(windows)) if i != k]
         best = max(scores, key=lambda p: (np.mean([scores[p][i]["bcubed_f1"] for i in others]), p))
         held.append((best, scores[best][k]))
