@@ -43,7 +43,15 @@ def link_md(url: str) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write a file so readers see the old version or the new one, never half of it."""
+    """Write a file so readers see the old version or the new one, never half of it.
+
+    A symbolic link is written through (its target is replaced, the link stays); a path that is not a
+    regular file (a pipe, a device such as /dev/stdout, a folder) is refused rather than replaced.
+    """
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    if path.exists() and not path.is_file():
+        raise OutputError(f"cannot write {path}: it is not a regular file (a folder, pipe or device); give a file path")
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

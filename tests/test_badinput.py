@@ -97,3 +97,21 @@ def test_an_unreadable_home_is_a_warning_not_a_traceback(tmp_path, monkeypatch, 
     settings = Settings.resolve(env={"HOME": str(tmp_path)})
     assert settings.group_threshold == Settings().group_threshold
     assert "cannot read the config file" in capsys.readouterr().err
+
+
+def test_outputs_write_through_links_and_refuse_what_is_not_a_file(tmp_path):
+    import os
+
+    from summarizer.errors import OutputError
+    from summarizer.render import write_atomic
+
+    target, link = tmp_path / "real.md", tmp_path / "link.md"
+    target.write_text("old")
+    link.symlink_to(target)
+    write_atomic(link, "new")
+    assert link.is_symlink() and target.read_text() == "new"
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError, match="not a regular file"):
+        write_atomic(fifo, "x")
+    assert fifo.exists() and not fifo.is_file()  # left as it was
