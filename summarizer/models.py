@@ -104,6 +104,7 @@ def import_model(registry: Registry, manifest: Manifest, folder: Path) -> Path:
     if manifest.local_dir:
         raise UsageError(f"{manifest.local_dir} is a model folder already; use it as it is, or import it under a model name")
     _check_model_folder(folder, manifest.name)
+    _check_links(folder)
     target = registry.store_dir(manifest)
     with _staging(target) as staging:
         shutil.copytree(folder, staging, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.bin", "*.pt", "*.pth", "*.ckpt", "*.h5", "*.msgpack"))
@@ -222,6 +223,26 @@ def _check_model_folder(folder: Path, name: str) -> None:
             f"{folder} has no tokenizer for {name} (none of {', '.join(TOKENIZER_FILES)})",
             "save the tokenizer into the same folder (tokenizer.save_pretrained), or pull the model",
         )
+
+
+def _check_links(folder: Path) -> None:
+    """Refuse a folder with a link that leads out of it (a system file copied into the store), to a folder or nowhere (loops)."""
+    root = os.path.realpath(folder)
+    for parent, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = os.path.join(parent, name)
+            if not os.path.islink(path):
+                continue
+            target = os.path.realpath(path)
+            if not os.path.exists(target):
+                where = "nowhere (a loop or a missing file)"
+            elif os.path.isdir(target):
+                where = "to a folder (which may hold the link itself)"
+            elif os.path.commonpath([root, target]) != root:
+                where = f"out of {folder}"
+            else:
+                continue  # a link to a file of the folder: copied as that file
+            raise UsageError(f"{path} is a link that leads {where}; copy the real files into the folder instead")
 
 
 class _staging:

@@ -73,6 +73,8 @@ def read_manifest(path: Path) -> Manifest:
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{path}: not a valid model manifest ({exc}); see models/opus-mt-ar-en.toml") from exc
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", manifest.name) or ".." in manifest.name:  # it names a folder of the store
+        raise ConfigError(f"{path}: model name {manifest.name!r} must be letters, digits, '.', '_' and '-' (no '/' or '..')")
     if manifest.task not in TASKS or manifest.backend not in BACKENDS:
         raise ConfigError(f"{path}: task must be one of {TASKS} and backend one of {BACKENDS}")
     return manifest

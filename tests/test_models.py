@@ -87,6 +87,28 @@ def test_import_wants_a_tokenizer_beside_the_weights(tmp_path, tiny_models):
     assert not registry.installed(registry.get("opus-mt-ar-en"))
 
 
+@pytest.mark.parametrize("link", ["outside", "loop", "folder"])
+def test_import_refuses_links_that_leave_the_folder_or_loop(tmp_path, tiny_models, link):
+    registry = Registry.load(Settings.resolve(env={}, home=tmp_path / "home"))
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_models["marian"], folder)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not a model file")
+    {"outside": lambda: (folder / "notes.txt").symlink_to(secret),
+     "loop": lambda: (folder / "a").symlink_to(folder / "a"),
+     "folder": lambda: (folder / "up").symlink_to(folder)}[link]()
+    with pytest.raises(UsageError, match="is a link that leads"):
+        import_model(registry, registry.get("opus-mt-ar-en"), folder)
+    assert not registry.installed(registry.get("opus-mt-ar-en"))
+
+
+def test_a_manifest_name_is_a_safe_folder_name(tmp_path):
+    path = tmp_path / "evil.toml"
+    path.write_text('name = "../../escape"\ntask = "translate"\nlicence = "x"\nbackend = "seq2seq"\nmax_input_tokens = 64\n')
+    with pytest.raises(ConfigError, match="must be letters, digits"):
+        read_manifest(path)
+
+
 def test_a_broken_conversion_is_one_error_that_names_the_conversion_as_the_fix(registry):
     manifest = registry.get("tiny-marian")
     model_bin = convert(registry, manifest, "int8") / "model.bin"
