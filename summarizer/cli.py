@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import functools
 import json
+import os
 import sys
 from datetime import datetime
 from enum import Enum
@@ -143,16 +145,30 @@ def report(problem: Problem) -> None:
     err.print(f"summarizer: skipped {problem}")
 
 
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}  # standard output that cannot take more
+
+
 def handles_errors(command):
     """Turn a library error into one line on stderr and its exit code."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            sys.stdout.flush()  # a full disk shows on the flush as often as on the write
+            return result
         except SummarizerError as exc:
             err.print(f"summarizer: error: {exc}")
             raise typer.Exit(exc.exit_code) from exc
+        except BrokenPipeError:  # the reader left (… | head): nothing more to say; keep Python's exit flush quiet too
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except OSError as exc:
+            if exc.errno not in _OUTPUT_ERRNOS:
+                raise
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is still buffered cannot go anywhere
+            err.print(f"summarizer: error: cannot write standard output ({exc.strerror}); make room, or send it elsewhere")
+            raise typer.Exit(EXIT_USAGE) from None
 
     return wrapper
 

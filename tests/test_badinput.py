@@ -115,3 +115,17 @@ def test_outputs_write_through_links_and_refuse_what_is_not_a_file(tmp_path):
     with pytest.raises(OutputError, match="not a regular file"):
         write_atomic(fifo, "x")
     assert fifo.exists() and not fifo.is_file()  # left as it was
+
+
+def test_standard_output_on_a_full_disk_is_one_line(seeds_dir, tmp_path):
+    import os
+    import subprocess
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    env = {**os.environ, "SUMMARIZER_HOME": str(tmp_path / "home")}
+    for command in (["ingest", str(seeds_dir)], ["group", str(seeds_dir), "--no-store"]):
+        with open("/dev/full", "w") as full:
+            result = subprocess.run([sys.executable, "-m", "summarizer", *command], stdout=full, stderr=subprocess.PIPE, text=True, env=env)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines() == ["summarizer: error: cannot write standard output (No space left on device); make room, or send it elsewhere"]
