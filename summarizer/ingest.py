@@ -47,7 +47,10 @@ def expand_paths(paths: Iterable[str]) -> Iterator[Path | str | Problem]:
             continue
         path = Path(spec)
         if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path)))
+            entries = sorted(p for p in path.rglob("*") if not _hidden(p.relative_to(path)))
+            for dead in (p for p in entries if p.is_symlink() and not p.exists()):  # is_file() says no to these quietly
+                yield Problem(Source(str(dead)), "a link that leads nowhere (a loop or a missing file)", "remove it or point it at a file")
+            candidates = [p for p in entries if p.is_file()]
         elif path.exists():
             candidates = [path]
         else:

@@ -129,3 +129,16 @@ def test_standard_output_on_a_full_disk_is_one_line(seeds_dir, tmp_path):
             result = subprocess.run([sys.executable, "-m", "summarizer", *command], stdout=full, stderr=subprocess.PIPE, text=True, env=env)
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert result.stderr.strip().splitlines() == ["summarizer: error: cannot write standard output (No space left on device); make room, or send it elsewhere"]
+
+
+def test_a_link_loop_in_an_input_folder_gets_its_line(runner, home, seeds_dir):
+    import shutil
+
+    folder = home / "pages"
+    folder.mkdir()
+    shutil.copy(seeds_dir / "004_2cdb75e8bbadff21.txt", folder)
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    (folder / "gone.txt").symlink_to(home / "missing.txt")
+    result = runner.invoke(app, ["ingest", str(folder)])
+    assert result.exit_code == 1 and len(result.stdout.splitlines()) == 1
+    assert result.stderr.count("a link that leads nowhere") == 2
