@@ -141,8 +141,8 @@ def _warn(message: str) -> None:
 
 
 def report(problem: Problem) -> None:
-    """One line on stderr for an input that was skipped."""
-    err.print(f"summarizer: skipped {problem}")
+    """One line on stderr for an input that was skipped (or read with a repair, which the line names)."""
+    err.print(f"summarizer: {'skipped' if problem.skipped else 'note'} {problem}")
 
 
 _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}  # standard output that cannot take more
@@ -206,7 +206,7 @@ def _read_articles(
     articles, problems = [], 0
     for item in load_articles(paths, settings, outlet=outlet):
         if isinstance(item, Problem):
-            problems += 1
+            problems += item.skipped
             report(item)
         else:
             articles.append(item)

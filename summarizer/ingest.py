@@ -76,6 +76,9 @@ def _hidden(relative: Path) -> bool:
 _ARABIC_MARKERS = ("ال", "في", "من", "على", "ان", "لا", "ما", "و")
 
 
+REPAIRED = "utf-8 with "  # how decode_bytes names UTF-8 read with a few stray bytes replaced
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode bytes as UTF-8 (BOM or not), UTF-16, Windows-1256 or ISO-8859-6; return (text, encoding)."""
     if data.startswith(codecs.BOM_UTF8):
@@ -91,6 +94,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    repaired = _mostly_utf8(data)  # before the code pages, which would read a stray byte's UTF-8 file as mojibake
+    if repaired is not None:
+        return repaired
     best: tuple[float, str, str] | None = None
     for encoding in ("cp1256", "iso-8859-6"):
         try:
@@ -103,6 +109,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if best is None or best[0] <= 0 or _control_ratio(best[1]) > 0.05:
         raise DecodeError("not text in UTF-8, UTF-16, Windows-1256 or ISO-8859-6")
     return best[1], best[2]
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a few stray bytes (one in ten thousand at most, as a cut or a bad copy leaves): the text with
+    them replaced by U+FFFD and an encoding that says how many; None for anything else."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    return (text, f"{REPAIRED}{bad} invalid byte sequence(s) replaced by U+FFFD") if 0 < bad <= max(1, len(data) // 10_000) else None
 
 
 def _strict(data: bytes, encoding: str) -> str:
@@ -207,6 +221,8 @@ def _read_blob(data: bytes | Problem, source: Source, kind: str | None) -> Itera
     except DecodeError as exc:
         yield Problem(source, str(exc), f"give a text file ({SUPPORTED})")
         return
+    if encoding.startswith(REPAIRED):
+        yield Problem(source, f"read as {encoding}", "the rest of the file is as written", skipped=False)
     if not text.strip():
         yield Problem(source, "empty input", "nothing to read; remove it or fill it")
         return

@@ -42,6 +42,7 @@ class Problem:
     source: Source
     reason: str
     hint: str = ""
+    skipped: bool = True  # False: the input was read all the same, and this says what was done to it
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}" + (f"; {self.hint}" if self.hint else "")

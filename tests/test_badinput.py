@@ -142,3 +142,14 @@ def test_a_link_loop_in_an_input_folder_gets_its_line(runner, home, seeds_dir):
     result = runner.invoke(app, ["ingest", str(folder)])
     assert result.exit_code == 1 and len(result.stdout.splitlines()) == 1
     assert result.stderr.count("a link that leads nowhere") == 2
+
+
+def test_a_stray_byte_in_utf8_is_replaced_and_said(runner, home, seeds_dir):
+    data = (seeds_dir / "000_c59e7ca5740bb6d3.txt").read_bytes()
+    cut = data.index("بوتين".encode())
+    (home / "stray.txt").write_bytes(data[:cut] + b"\xff" + data[cut:])
+    result = runner.invoke(app, ["ingest", str(home / "stray.txt")])
+    assert result.exit_code == 0, result.output
+    (article,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert article["text"].count("\ufffd") == 1 and "بوتين" in article["text"]
+    assert "note" in result.stderr and "1 invalid byte sequence(s) replaced by U+FFFD" in result.stderr
