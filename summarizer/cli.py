@@ -24,7 +24,7 @@ from summarizer.cache import ResultCache
 from summarizer.compare import compare as compare_articles
 from summarizer.errors import InputError, SummarizerError, UsageError
 from summarizer.evaluate import ROUGE_TOKENIZER, bcubed, rouge
-from summarizer.evidence import check_claim, find_evidence, flag_kind, story_actors
+from summarizer.evidence import check_claim, find_evidence, story_actors
 from summarizer.faithfulness import check_translation
 from summarizer.grouping import by_coverage
 from summarizer.ingest import json_lines
@@ -43,12 +43,7 @@ from summarizer.render import (
     write_atomic,
 )
 from summarizer.settings import CHOICES, MB, Settings, config_file
-from summarizer.summarize import (
-    candidates,
-    summarize_story,
-    summary_length,
-    unsupported,
-)
+from summarizer.summarize import candidates, summarize_story, summary_length
 from summarizer.translate import (
     english_of,
     load_glossary,
@@ -324,16 +319,17 @@ def check_summary_command(
     pool = candidates(found)
     sentences = [(c.article, c.position, c.text) for c in pool]
     vectors = [text_vector(c.text) for c in pool]
-    actors = story_actors([a.text for a in found])
+    texts = [a.text for a in found]
+    actors = story_actors(texts)
     out_lines = []
     split = [(line_number, s) for line_number, line in enumerate(lines, start=1) for s in split_sentences(line) if s.strip()]
     for n, (line_number, sentence) in enumerate(split, start=1):
         evidence = find_evidence(sentence, sentences, vectors, actors)
-        flags = check_claim(sentence, evidence, sentences) + ([] if evidence else unsupported(sentence, found))
+        flags = check_claim(sentence, evidence, sentences, texts, vectors)
         out_lines.append(json.dumps({
             "sentence": n, "line": line_number, "text": sentence,
             "evidence": [{"article": found[e.article].id, "sentence": e.position, "text": e.text} for e in evidence],
-            "flags": [{"check": flag_kind(f), "detail": f} for f in flags],
+            "flags": [f.to_dict() for f in flags],
         }, ensure_ascii=False))
     sys.stdout.write("".join(line + "\n" for line in out_lines))
     if problems:

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from summarizer.arabic import WORD, light_stem, normalize
-from summarizer.faithfulness import negation_ar
+from summarizer.faithfulness import Flag, negation_ar, numbers
 from summarizer.quantities import quantities
+from summarizer.records import Article
 from summarizer.vectors import Vector, rarity, text_vector, to_matrix
 
 SIMILARITY = 0.2  # a source sentence at least this alike may support a sentence
-_RARE = 3.5  # rarity (7 - Zipf) from which a word is a name or rare term that its evidence must have
+RARE = 3.5  # rarity (7 - Zipf) from which a word is a name or rare term that its sources must have
 _WEIGHTY = 2.0  # rarity from which a word carries content (not في, قال, اليوم)
 _EVENT_SHARE = 0.5  # share of a claim's event words a supporting sentence must have
 _JOINED = 0.75  # share of a sentence's weighty words its best evidence must hold, else it may join two sentences
@@ -38,8 +39,17 @@ def _values(text: str) -> set[str]:
     return {q.value for q in quantities(text) if not q.weak}
 
 
+def _negated(text: str) -> bool:
+    return negation_ar(text) == "strong"
+
+
 def _stems(text: str, weighty: float = 0.0) -> set[str]:
     return {light_stem(normalize(w)) for w in WORD.findall(text) if not w.isdigit() and (not weighty or rarity(w) >= weighty)}
+
+
+def _strangers(sentence: str, said: set[str]) -> list[str]:
+    """The sentence's names and rare terms whose stems are not among `said` (each once, in order)."""
+    return [w for w in dict.fromkeys(WORD.findall(sentence)) if len(w) >= 3 and not w.isdigit() and rarity(w) >= RARE and light_stem(normalize(w)) not in said]
 
 
 def story_actors(texts: list[str]) -> frozenset[str]:
@@ -57,10 +67,17 @@ def story_actors(texts: list[str]) -> frozenset[str]:
 def agrees(claim: str, source: str, actors: frozenset[str] = frozenset()) -> bool:
     """Whether a source sentence says what the claim says: its numbers (all of them), its polarity, and at
     least half of its event words (its weighty words less the story's actors)."""
-    if not _values(claim) <= _values(source) or (negation_ar(claim) == "strong") != (negation_ar(source) == "strong"):
+    if not _values(claim) <= _values(source) or _negated(claim) != _negated(source):
         return False
     event = _stems(claim, _WEIGHTY) - actors
     return not event or len(event & _stems(source)) >= _EVENT_SHARE * len(event)
+
+
+def _scores(claim: str, sentences: list[tuple[int, int, str]], vectors: list[Vector] | None) -> np.ndarray:
+    """Similarity of the claim to each sentence (their vectors, when the caller has them)."""
+    vectors = vectors if vectors is not None else [text_vector(text) for _, _, text in sentences]
+    matrix = to_matrix([text_vector(claim)] + vectors)
+    return (matrix[0] @ matrix[1:].T).toarray().ravel()
 
 
 def find_evidence(claim: str, sentences: list[tuple[int, int, str]], vectors: list[Vector] | None = None,
@@ -68,9 +85,7 @@ def find_evidence(claim: str, sentences: list[tuple[int, int, str]], vectors: li
     """The supporting sentence of each article that has one (article, position, text), most alike first."""
     if not sentences:
         return []
-    vectors = vectors if vectors is not None else [text_vector(text) for _, _, text in sentences]
-    matrix = to_matrix([text_vector(claim)] + vectors)
-    scores = (matrix[0] @ matrix[1:].T).toarray().ravel()
+    scores = _scores(claim, sentences, vectors)
     best: dict[int, Evidence] = {}
     for j in np.argsort(-scores, kind="stable"):
         if scores[j] < SIMILARITY:
@@ -81,43 +96,39 @@ def find_evidence(claim: str, sentences: list[tuple[int, int, str]], vectors: li
     return sorted(best.values(), key=lambda e: -e.similarity)
 
 
-def check_claim(claim: str, evidence: list[Evidence], sentences: list[tuple[int, int, str]]) -> list[str]:
-    """Flags for a summary sentence against its evidence (and, when it has none, against the closest sentence)."""
-    if not evidence:
-        closest = find_evidence_unchecked(claim, sentences)
-        if closest is None:
-            return ["no supporting sentence in the sources"]
-        flags = ["no source sentence says this with its numbers and polarity"]
-        missing = sorted(_values(claim) - _values(closest))
-        if missing:
-            flags.append(f"number not in the closest source sentence: {', '.join(missing)}")
-        if (negation_ar(claim) == "strong") != (negation_ar(closest) == "strong"):
-            flags.append("negation differs from the closest source sentence")
+def check_claim(claim: str, evidence: list[Evidence], sentences: list[tuple[int, int, str]], texts: list[str],
+                vectors: list[Vector] | None = None) -> list[Flag]:
+    """Flags for a summary sentence against its evidence; when it has none, against the closest sentence and then
+    against the whole of the articles (`texts`)."""
+    if evidence:
+        flags = []
+        strangers = _strangers(claim, set().union(*(_stems(e.text) for e in evidence)))
+        if strangers:
+            flags.append(Flag("name", f"name or term not in its evidence: {', '.join(strangers)}"))
+        weighty, held = _stems(claim, _WEIGHTY), _stems(evidence[0].text)
+        if weighty and len(weighty & held) / len(weighty) < _JOINED:
+            flags.append(Flag("joined", "only part of it is in its evidence: it may join two source sentences"))
         return flags
-    flags = []
-    said = {light_stem(normalize(w)) for e in evidence for w in WORD.findall(e.text)}
-    strangers = [w for w in dict.fromkeys(WORD.findall(claim)) if len(w) >= 3 and not w.isdigit() and rarity(w) >= _RARE and light_stem(normalize(w)) not in said]
-    if strangers:
-        flags.append(f"name or term not in its evidence: {', '.join(strangers)}")
-    weighty, held = _stems(claim, _WEIGHTY), _stems(evidence[0].text)
-    if weighty and len(weighty & held) / len(weighty) < _JOINED:
-        flags.append("only part of it is in its evidence: it may join two source sentences")
-    return flags
+    scores = _scores(claim, sentences, vectors) if sentences else np.zeros(0)
+    if not len(scores) or scores.max() < SIMILARITY:
+        return [Flag("evidence", "no supporting sentence in the sources")] + _unsupported(claim, texts)
+    closest = sentences[int(np.argmax(scores))][2]
+    flags = [Flag("evidence", "no source sentence says this with its numbers and polarity")]
+    missing = sorted(_values(claim) - _values(closest))
+    if missing:
+        flags.append(Flag("number", f"number not in the closest source sentence: {', '.join(missing)}"))
+    if _negated(claim) != _negated(closest):
+        flags.append(Flag("negation", "negation differs from the closest source sentence"))
+    return flags + _unsupported(claim, texts)
 
 
-def find_evidence_unchecked(claim: str, sentences: list[tuple[int, int, str]]) -> str | None:
-    """The most alike source sentence at or above SIMILARITY, whatever it says (None when there is none)."""
-    if not sentences:
-        return None
-    matrix = to_matrix([text_vector(claim)] + [text_vector(text) for _, _, text in sentences])
-    scores = (matrix[0] @ matrix[1:].T).toarray().ravel()
-    j = int(np.argmax(scores))
-    return sentences[j][2] if scores[j] >= SIMILARITY else None
+def unsupported(sentence: str, articles: list[Article]) -> list[str]:
+    """Numbers, and rare words such as names, in a summary sentence that no source article contains."""
+    return [str(flag) for flag in _unsupported(sentence, [a.text for a in articles])]
 
 
-def flag_kind(detail: str) -> str:
-    """The check a summary flag comes from: number, negation, name, joined or evidence."""
-    for word, kind in (("no source sentence", "evidence"), ("no supporting", "evidence"), ("number", "number"), ("negation", "negation"), ("name or term", "name"), ("join", "joined")):
-        if word in detail:
-            return kind
-    return "evidence"
+def _unsupported(sentence: str, texts: list[str]) -> list[Flag]:
+    sources = " ".join(texts)
+    source_numbers = set(numbers(sources))
+    flags = [Flag("number", f"number not in the sources: {n}") for n in dict.fromkeys(numbers(sentence)) if n not in source_numbers]
+    return flags + [Flag("name", f"name or term not in the sources: {word}") for word in _strangers(sentence, _stems(sources))]

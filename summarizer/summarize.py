@@ -16,14 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from summarizer.arabic import WORD, light_stem, normalize, split_sentences, word_count
+from summarizer.arabic import normalize, split_sentences, word_count
 from summarizer.cache import ResultCache
 from summarizer.errors import ModelMissingError, UsageError
 from summarizer.evidence import agrees, check_claim, find_evidence, story_actors
-from summarizer.faithfulness import numbers
 from summarizer.records import Article
 from summarizer.registry import Manifest, Registry
-from summarizer.vectors import Vector, rarity, similarities, text_vector, to_matrix
+from summarizer.vectors import Vector, similarities, text_vector
 
 LENGTHS = {"short": 2, "medium": 4, "long": 7}  # sentences
 SUPPORT_SIMILARITY = 0.3  # a sentence elsewhere this similar says the same thing
@@ -171,7 +170,6 @@ def _cite(i: int, pool: list[Candidate], similarity: np.ndarray, actors: frozens
 
 # --- abstractive summaries ------------------------------------------------------------------------
 
-_RARE = 3.5  # rarity (7 - Zipf) above which a word is a name or a rare term worth checking
 
 
 def summarize_story(
@@ -244,23 +242,8 @@ def attribute(sentence: str, pool: list[Candidate], articles: list[Article], poo
     pool_vectors: the candidates' vectors when the caller has them (one summary has several sentences).
     """
     sentences = [(c.article, c.position, c.text) for c in pool]
-    evidence = find_evidence(sentence, sentences, pool_vectors, story_actors([a.text for a in articles]))
-    flags = check_claim(sentence, evidence, sentences)
-    if not evidence:
-        flags += unsupported(sentence, articles)
-    return SummarySentence(sentence, tuple(e.article for e in evidence), tuple((e.article, e.position) for e in evidence), tuple(flags),
-                           tuple(e.text for e in evidence))
-
-
-def unsupported(sentence: str, articles: list[Article]) -> list[str]:
-    """Numbers, and rare words such as names, in a summary sentence that no source article contains."""
-    sources = " ".join(a.text for a in articles)
-    source_numbers = set(numbers(sources))
-    flags = [f"number not in the sources: {n}" for n in dict.fromkeys(numbers(sentence)) if n not in source_numbers]
-    source_words = {light_stem(w) for w in re.findall(r"\w+", normalize(sources))}
-    for word in dict.fromkeys(WORD.findall(sentence)):
-        if word.isdigit() or len(word) < 3 or rarity(word) < _RARE:
-            continue
-        if light_stem(normalize(word)) not in source_words:
-            flags.append(f"name or term not in the sources: {word}")
-    return flags
+    texts = [a.text for a in articles]
+    evidence = find_evidence(sentence, sentences, pool_vectors, story_actors(texts))
+    flags = check_claim(sentence, evidence, sentences, texts, pool_vectors)
+    return SummarySentence(sentence, tuple(e.article for e in evidence), tuple((e.article, e.position) for e in evidence),
+                           tuple(str(f) for f in flags), tuple(e.text for e in evidence))

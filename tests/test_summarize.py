@@ -85,9 +85,10 @@ def test_eval_summaries_cli(runner, tmp_path):
 
 # --- abstractive path, on tiny models -------------------------------------------------------------
 
+from summarizer.evidence import unsupported  # noqa: E402
 from summarizer.models import import_model  # noqa: E402
 from summarizer.registry import Registry  # noqa: E402
-from summarizer.summarize import attribute, candidates, summarize_story, unsupported  # noqa: E402
+from summarizer.summarize import attribute, candidates, summarize_story  # noqa: E402
 from tiny_models import write_manifest  # noqa: E402
 
 
