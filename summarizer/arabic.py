@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Harakat, Quranic annotation marks, superscript alef and the combining hamza/madda marks.
-_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
-_TATWEEL = "\u0640"
+# Harakat, Quranic annotation marks, superscript alef, the combining hamza/madda marks, and tatweel.
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 # A word as written: \w alone stops at a diacritic (a combining mark), cutting تتقدّم into تتقد and م.
-WORD = re.compile("(?:\\w|[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640])+")
+WORD = re.compile(f"(?:\\w|{_DIACRITICS.pattern})+")
 
 # Letter folding for matching. Applied with chained str.replace: several times faster than
 # str.translate with a dict table on long Arabic text, and normalisation is on every hot path.
@@ -53,16 +52,20 @@ def to_western_digits(text: str) -> str:
     return _fold(text, _DIGIT_FOLDS)
 
 
+def strip_marks(text: str) -> str:
+    """Text without diacritics and tatweel, its letters as written (wordfreq looks words up so)."""
+    return _DIACRITICS.sub("", text)
+
+
 def fold_letters(text: str) -> str:
     """The letter folding of `normalize` alone (no case or space changes): for writing regex patterns."""
-    return _fold(_DIACRITICS.sub("", text).replace(_TATWEEL, ""), _LETTER_FOLDS)
+    return _fold(strip_marks(text), _LETTER_FOLDS)
 
 
 def normalize(text: str) -> str:
     """Normalise Arabic text for matching: no diacritics or tatweel, one form per letter, ASCII digits."""
     text = unicodedata.normalize("NFKC", text)  # presentation forms (ﻻ) and compatibility digits
-    text = _DIACRITICS.sub("", text).replace(_TATWEEL, "")
-    text = _fold(_fold(text, _LETTER_FOLDS), _DIGIT_FOLDS)
+    text = _fold(_fold(strip_marks(text), _LETTER_FOLDS), _DIGIT_FOLDS)
     return _WS.sub(" ", text).strip().casefold()
 
 

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from summarizer.arabic import WORD, light_stem, normalize
+from summarizer.arabic import WORD, light_stem, normalize, strip_marks
 
 # English letters and digraphs to sound classes. g matches ج, غ and ق/ك (Gaza غزة, Georgia جورجيا, Google جوجل).
 _EN_DIGRAPHS = (("sch", "S"), ("tch", "S"), ("sh", "S"), ("ch", "S"), ("th", "T"), ("kh", "K"), ("ph", "F"), ("ck", "K"), ("qu", "K"), ("dh", "D"), ("zh", "J"))
@@ -29,7 +29,6 @@ _NOT_NAMES = set(
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
 _ENGLISH_NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]*[a-z][a-zA-Z'’-]*\b")
-_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 MATCH = 0.67  # share of a name's skeleton that must line up with a source word's
 ORPHAN_ZIPF = 2.5  # Arabic words rarer than this (Zipf) may be names: transliterations are rare
 COMMON = 4.5  # Zipf frequency from which a capitalised word is also a common word (Ocean, National)
@@ -190,7 +189,7 @@ def source_orphans(source: str, target: str) -> list[str]:
     english = {skeleton_en(w) for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", target)} - {""}
     orphans = []
     for word in dict.fromkeys(WORD.findall(source)):
-        bare = _MARKS.sub("", word)  # wordfreq knows words as written, less their diacritics (not letter-folded)
+        bare = strip_marks(word)  # wordfreq knows words as written, less their diacritics (not letter-folded)
         # Its commonest reading: as written, without a glued preposition, or light-stemmed (ومزج, فيضانا, أغنيتان).
         readings = {bare, light_stem(bare)} | {bare[len(p) :] for p in _GLUED if bare.startswith(p) and len(bare) - len(p) >= 2}
         if word.isascii() or max(zipf_frequency(r, "ar") for r in readings) >= ORPHAN_ZIPF:
