@@ -115,7 +115,7 @@ def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
     """UTF-8 with a few stray bytes (one in ten thousand at most, as a cut or a bad copy leaves): the text with
     them replaced by U+FFFD and an encoding that says how many; None for anything else."""
     text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())  # less the U+FFFD the file itself holds
     return (text, f"{REPAIRED}{bad} invalid byte sequence(s) replaced by U+FFFD") if 0 < bad <= max(1, len(data) // 10_000) else None
 
 

@@ -162,20 +162,26 @@ def _from_config(env: Mapping[str, str]) -> tuple[dict[str, object], dict[str, s
     path = config_file(env)
     if path is None:
         return {}, {}
-    if not env.get("SUMMARIZER_CONFIG"):
-        try:
-            if not path.exists():
-                return {}, {}
-            path.read_bytes()
-        except OSError as exc:  # the usual place cannot be looked into (an unreadable HOME): go on without it
-            print(f"summarizer: warning: cannot read the config file {path} ({exc.strerror or exc}); going on without it", file=sys.stderr)
-            return {}, {}
+    chosen = bool(env.get("SUMMARIZER_CONFIG"))  # a file the user named must be there; the usual place may be empty
+
+    def broken(exc: Exception) -> ConfigError:
+        return ConfigError(f"config file {path}: {exc}; fix it, or point SUMMARIZER_CONFIG elsewhere")
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"SUMMARIZER_CONFIG={str(path)!r}: no such file; create it or unset the variable") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"config file {path}: {exc}; fix it, or point SUMMARIZER_CONFIG elsewhere") from None
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        if not chosen:
+            return {}, {}
+        if isinstance(exc, FileNotFoundError):
+            raise ConfigError(f"SUMMARIZER_CONFIG={str(path)!r}: no such file; create it or unset the variable") from None
+        raise broken(exc) from None
+    except OSError as exc:
+        if not chosen:  # the usual place cannot be read (an unreadable HOME): go on without it
+            print(f"summarizer: warning: cannot read the config file {path} ({exc.strerror or exc}); going on without it", file=sys.stderr)
+            return {}, {}
+        raise broken(exc) from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise broken(exc) from None
     values: dict[str, object] = {}
     source: dict[str, str] = {}
     for key, value in data.items():

@@ -86,14 +86,14 @@ def test_outputs_follow_the_umask(runner, home, seeds_dir):
 def test_an_unreadable_home_is_a_warning_not_a_traceback(tmp_path, monkeypatch, capsys):
     from pathlib import Path
 
-    exists = Path.exists
+    read_text = Path.read_text
 
-    def denied(self: Path, *args, **kwargs) -> bool:  # as an unreadable HOME answers (tests run as root, who reads anything)
+    def denied(self: Path, *args, **kwargs) -> str:  # as an unreadable HOME answers (tests run as root, who reads anything)
         if str(self).startswith(str(tmp_path)):
             raise PermissionError(13, "Permission denied")
-        return exists(self, *args, **kwargs)
+        return read_text(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "exists", denied)
+    monkeypatch.setattr(Path, "read_text", denied)
     settings = Settings.resolve(env={"HOME": str(tmp_path)})
     assert settings.group_threshold == Settings().group_threshold
     assert "cannot read the config file" in capsys.readouterr().err
