@@ -21,14 +21,18 @@ _LINE_START = re.compile(r"^(\s*)([-+>#]|\d+[.)])(?=\s)")  # lists, quotes, head
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
+def _one_line(text: str) -> str:
+    return " ".join(_UNSAFE.sub("", text).split())
+
+
 def escape_html(text: str) -> str:
     """Article text for an HTML block: one line, no markup, no control or bidi-override characters."""
-    return html.escape(" ".join(_UNSAFE.sub("", text).split()))
+    return html.escape(_one_line(text))
 
 
 def escape_md(text: str) -> str:
     """Text that Markdown shows as written: no emphasis, links, headings, tables or HTML from it."""
-    text = html.escape(" ".join(_UNSAFE.sub("", text).split()), quote=False)  # < > & never become markup
+    text = html.escape(_one_line(text), quote=False)  # < > & never become markup
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 

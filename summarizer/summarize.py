@@ -217,7 +217,8 @@ def abstractive_summary(articles: list[Article], registry: Registry, manifest: M
         flags.append(f"input fitted to the model: it saw {len(chosen)} of {len(pool)} sentences, the most salient")
     if output.pieces > 1:
         flags.append(f"input split into {output.pieces} parts")
-    sentences = tuple(attribute(s, pool, articles, vectors) for s in split_sentences(_strip_citations(output.text)) if s.strip())
+    actors = story_actors([a.text for a in articles])  # once for the story, not once a sentence
+    sentences = tuple(attribute(s, pool, articles, vectors, actors) for s in split_sentences(_strip_citations(output.text)) if s.strip())
     return Summary(sentences, manifest.name, len(pool), len(chosen), tuple(flags))
 
 
@@ -236,14 +237,16 @@ def _strip_citations(text: str) -> str:
     return " ".join(re.sub(r"\[\d+\]", "", text).split())
 
 
-def attribute(sentence: str, pool: list[Candidate], articles: list[Article], pool_vectors: list[Vector] | None = None) -> SummarySentence:
+def attribute(sentence: str, pool: list[Candidate], articles: list[Article], pool_vectors: list[Vector] | None = None,
+              actors: frozenset[str] | None = None) -> SummarySentence:
     """A generated sentence with the source sentences that support it, and flags for what no source says.
 
-    pool_vectors: the candidates' vectors when the caller has them (one summary has several sentences).
+    pool_vectors, actors: the candidates' vectors and the story's actors (see evidence.story_actors) when the
+    caller has them (one summary has several sentences).
     """
     sentences = [(c.article, c.position, c.text) for c in pool]
     texts = [a.text for a in articles]
-    evidence = find_evidence(sentence, sentences, pool_vectors, story_actors(texts))
+    evidence = find_evidence(sentence, sentences, pool_vectors, story_actors(texts) if actors is None else actors)
     flags = check_claim(sentence, evidence, sentences, texts, pool_vectors)
     return SummarySentence(sentence, tuple(e.article for e in evidence), tuple((e.article, e.position) for e in evidence),
                            tuple(str(f) for f in flags), tuple(e.text for e in evidence))
