@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from summarizer.arabic import normalize
 from summarizer.errors import OutputError
-from summarizer.store import connect, select_in
+from summarizer.store import connect, select_in, set_aside_rows
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -49,23 +49,26 @@ class ResultCache:
         except OutputError as exc:
             self._go_on_without(exc)
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, str]:
-        """Outputs already stored for these keys."""
+    def get_many(self, keys: Iterable[str]) -> dict[str, dict]:
+        """Outputs already stored for these keys (JSON objects); a damaged row is set aside and counts as missing."""
         if self.conn is not None:
             try:
-                return dict(select_in(self.conn, "SELECT key, output FROM results WHERE key IN ({marks})", keys))
+                rows = select_in(self.conn, "SELECT key, output FROM results WHERE key IN ({marks})", keys)
+                found = {key: _output(text) for key, text in rows}
+                set_aside_rows(self.conn, "results", "key", [key for key, out in found.items() if out is None], self.warn)
+                return {key: out for key, out in found.items() if out is not None}
             except sqlite3.Error as exc:
                 self._go_on_without(exc)
         return {}
 
-    def put_many(self, stage: str, model: str, items: dict[str, str]) -> None:
+    def put_many(self, stage: str, model: str, items: dict[str, dict]) -> None:
         """Store outputs by key (an existing key keeps its first output)."""
         if self.conn is not None:
             try:
                 with self.conn:
                     self.conn.executemany(
                         "INSERT OR IGNORE INTO results (key, stage, model, output) VALUES (?, ?, ?, ?)",
-                        [(key, stage, model, output) for key, output in items.items()],
+                        [(key, stage, model, json.dumps(output, ensure_ascii=False)) for key, output in items.items()],
                     )
             except sqlite3.Error as exc:
                 self._go_on_without(exc)
@@ -86,3 +89,13 @@ class ResultCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _output(text: object) -> dict | None:
+    """A stored output as written (a JSON object with its text), or None for a damaged row."""
+    try:
+        output = json.loads(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    good = isinstance(output, dict) and isinstance(output.get("text"), str) and type(output.get("pieces", 1)) is int
+    return output if good else None

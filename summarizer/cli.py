@@ -40,7 +40,6 @@ from summarizer.render import (
     escape_md,
     translation_markdown,
     translation_text,
-    write_atomic,
 )
 from summarizer.settings import CHOICES, MB, Settings, config_file
 from summarizer.summarize import candidates, summarize_story, summary_length
@@ -51,6 +50,7 @@ from summarizer.translate import (
     translate_lines,
 )
 from summarizer.vectors import text_vector
+from summarizer.writes import write_atomic, write_together
 
 # Exit codes (also in the README).
 EXIT_OK = 0
@@ -402,9 +402,8 @@ def brief(
 
 
 def _write_report(out_dir: Path, name: str, markdown: str, data: dict) -> None:
-    """Write NAME.md and NAME.json (the same content, machine-readable) into out_dir, each atomically."""
-    write_atomic(out_dir / f"{name}.md", markdown)
-    write_atomic(out_dir / f"{name}.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """Write NAME.md and NAME.json (the same content, machine-readable) into out_dir, never out of step."""
+    write_together({out_dir / f"{name}.md": markdown, out_dir / f"{name}.json": json.dumps(data, ensure_ascii=False, indent=2) + "\n"})
 
 
 @app.command()

@@ -28,6 +28,8 @@ FORMATS = {**TEXT_FORMATS, **HTML_FORMATS, **JSON_FORMATS}
 SUPPORTED = ", ".join(sorted(FORMATS))
 STDIN = "-"
 
+MIN_HTML_WORDS = 5  # fewer words of main text than a headline has: a page's menu or shell, not an article
+
 _META_FIELDS = ("id", "title", "outlet", "published", "url", "language")
 
 
@@ -360,8 +362,10 @@ def _read_html(html: str, source: Source, encoding: str) -> RawDocument | Proble
     document = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False
     )
-    if document is None or not (document.text or "").strip():
-        return Problem(source, "no article text found in the HTML", "check that the page holds the article, not only a shell")
+    words = len((document.text or "").split()) if document is not None else 0
+    if words < MIN_HTML_WORDS:  # trafilatura falls back to what text there is: a shell's menu is not an article
+        found = f"only {words} word{'s' * (words != 1)} of text" if words else "no article text"
+        return Problem(source, f"{found} found in the HTML", "check that the page holds the article, not only a shell or menu")
     return RawDocument(
         text=document.text,
         source=source,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -158,12 +157,16 @@ def run_model(
     todo = sorted({key: text for key, text in zip(keys, inputs) if key not in found}.items())
     if todo:
         backend = _load(registry, manifest, converted)
-        outputs = generate(backend, [backend.chat(text) for _, text in todo], params, settings.batch_tokens)
-        fresh = {key: json.dumps({"text": out.text, "pieces": out.pieces}, ensure_ascii=False) for (key, _), out in zip(todo, outputs)}
-        if cache:
-            cache.put_many(stage, manifest.name, fresh)
-        found = {**found, **fresh}
-    return [Generation(**json.loads(found[key])) for key in keys]
+
+        def keep(done: dict[int, Generation]) -> None:
+            # Stored batch by batch: a run killed halfway keeps what it finished, and the rerun starts from there.
+            fresh = {todo[i][0]: {"text": out.text, "pieces": out.pieces} for i, out in done.items()}
+            if cache:
+                cache.put_many(stage, manifest.name, fresh)
+            found.update(fresh)
+
+        generate(backend, [backend.chat(text) for _, text in todo], params, settings.batch_tokens, finished=keep)
+    return [Generation(found[key]["text"], found[key].get("pieces", 1)) for key in keys]
 
 
 def _engine(settings: Settings, converted: Path | None, quantization: str) -> str:

@@ -64,7 +64,7 @@ def _story_store(settings: Settings, warn: Callable[[str], None]) -> StoryStore 
     """The store of earlier runs' stories, or None (with a warning) where it cannot be opened: the stories of this
     input can still be found, as with --no-store."""
     try:
-        return StoryStore(connect(settings.store_path, warn))
+        return StoryStore(connect(settings.store_path, warn), warn)
     except OutputError as exc:
         warn(f"{exc}; grouping this input alone, as with --no-store")
         return None

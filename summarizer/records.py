@@ -10,12 +10,20 @@ from typing import Mapping
 class Source:
     """Where a record came from: a file (or '-' for standard input) and, for JSONL, a line."""
 
-    path: str
+    path: str  # text: a file name's bytes that are not UTF-8 are kept as \xNN escapes, so every output can hold it
     line: int | None = None
 
+    def __post_init__(self) -> None:
+        # os.fsdecode gives such bytes as lone surrogates, which no UTF-8 writer accepts (the JSON, the briefing).
+        try:
+            text = self.path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate that is no escaped byte
+            text = self.path.encode("utf-8", "backslashreplace").decode("utf-8")
+        object.__setattr__(self, "path", text)
+
     def __str__(self) -> str:
-        # A name is shown on one line whatever it holds: a newline or a stray byte in it comes out escaped.
-        path = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+        # A name is shown on one line whatever it holds: a newline in it comes out escaped.
+        path = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.path)
         return f"{path}:{self.line}" if self.line is not None else path
 
 

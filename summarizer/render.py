@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import html
-import os
 import re
-import tempfile
-from pathlib import Path
 
-from summarizer.errors import OutputError
 from summarizer.records import SentencePair, TranslatedArticle
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links, tables, strikethrough
@@ -44,41 +39,6 @@ def link_md(url: str) -> str:
         return escape_md(url)  # javascript:, data:, a bare path: shown, never linked
     # An autolink is taken literally up to the first space, < or >: those are percent-encoded, and & stays &.
     return "<" + re.sub(r"[\x00-\x20<>\x7f]", lambda m: f"%{ord(m.group()):02X}", url) + ">"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so readers see the old version or the new one, never half of it.
-
-    A symbolic link is written through (its target is replaced, the link stays); a path that is not a
-    regular file (a pipe, a device such as /dev/stdout, a folder) is refused rather than replaced.
-    """
-    if path.is_symlink():
-        path = Path(os.path.realpath(path))
-    if path.exists() and not path.is_file():
-        raise OutputError(f"cannot write {path}: it is not a regular file (a folder, pipe or device); give a file path")
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}-", delete=False) as tmp:
-            tmp.write(text)
-            tmp.flush()
-            os.fsync(tmp.fileno())  # on disk before the rename, so a crash cannot leave an empty file in its place
-        os.chmod(tmp.name, 0o666 & ~_umask())  # a temporary file is made 0600; the output gets what the umask says
-        os.replace(tmp.name, path)
-    except OSError as exc:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp.name)
-        blocker = next((p for p in (path.parent, *path.parent.parents) if p.exists() and not p.is_dir()), None)
-        if blocker is not None:  # mkdir met a file where a folder goes, which errno words as "File exists"
-            raise OutputError(f"cannot write {path}: {blocker} is a file, not a folder; choose another place") from exc
-        raise OutputError(f"cannot write {path} ({exc.strerror or exc}); choose another place, or make room") from exc
-
-
-def _umask() -> int:
-    mask = os.umask(0)  # the only way to read it is to set it
-    os.umask(mask)
-    return mask
 
 
 def translation_markdown(doc: TranslatedArticle, bilingual: bool = False) -> str:

@@ -6,8 +6,10 @@ run (SQLite's journal), and a corrupt file is moved aside with a warning instead
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import math
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -79,6 +81,26 @@ def _open(path: Path, schema: str) -> sqlite3.Connection:
     return conn
 
 
+def set_aside_rows(conn: sqlite3.Connection, table: str, key: str, bad: list[str], warn: Callable[[str], None]) -> None:
+    """Damaged rows of a readable store: a copy of the whole file is set aside (as a damaged file is), then they are
+    deleted, so one bad row costs what it held and not a traceback on every run."""
+    if not bad:
+        return
+    path = Path(conn.execute("PRAGMA database_list").fetchone()[2])
+    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        with contextlib.closing(sqlite3.connect(aside)) as copy:
+            conn.backup(copy)  # the store as it was, rows and all, for whoever wants to look
+        kept = f"a copy is in {aside.name}"
+    except (OSError, sqlite3.Error) as exc:
+        kept = f"no copy could be kept ({exc})"
+    with conn:
+        for start in range(0, len(bad), 500):
+            chunk = bad[start : start + 500]
+            conn.execute(f"DELETE FROM {table} WHERE {key} IN ({','.join('?' * len(chunk))})", chunk)
+    warn(f"{path}: {len(bad)} damaged row(s) of {table} could not be read; removed them ({kept})")
+
+
 def select_in(conn: sqlite3.Connection, query: str, values: Iterable[str]) -> list[tuple]:
     """Rows of a query whose one `IN ({marks})` takes all values, in chunks SQLite accepts."""
     values = list(dict.fromkeys(values))
@@ -94,6 +116,7 @@ class StoryStore:
     """Stories and article vectors of earlier runs."""
 
     conn: sqlite3.Connection
+    warn: Callable[[str], None] = lambda message: None
 
     def __post_init__(self) -> None:
         columns = {row[1] for row in self.conn.execute("PRAGMA table_info(story_articles)")}
@@ -102,24 +125,22 @@ class StoryStore:
                 self.conn.execute("ALTER TABLE story_articles ADD COLUMN destinations TEXT NOT NULL DEFAULT ''")
 
     def recent_nodes(self, around: dt.date, window_days: int, skip: set[str]) -> list[Node]:
-        """Stored articles published (or, undated, stored) within window_days of `around`."""
+        """Stored articles published (or, undated, stored) within window_days of `around`; damaged rows set aside."""
         low, high = shift(around, -window_days).isoformat(), shift(around, window_days).isoformat()
         rows = self.conn.execute(
             "SELECT article_id, story_id, published, vector, destinations FROM story_articles "
             "WHERE (published BETWEEN ? AND ?) OR (published IS NULL AND seen BETWEEN ? AND ?) ORDER BY article_id",
             (low, high, low, high),
         ).fetchall()
-        return [
-            Node(
-                article_id,
-                json.loads(vector),
-                dt.date.fromisoformat(published) if published else None,
-                story_id,
-                destinations=frozenset(destinations.split()),
-            )
-            for article_id, story_id, published, vector, destinations in rows
-            if article_id not in skip
-        ]
+        nodes, bad = [], []
+        for row in rows:
+            node = _node(*row)
+            if node is None:
+                bad.append(row[0])
+            elif node.article_id not in skip:
+                nodes.append(node)
+        set_aside_rows(self.conn, "story_articles", "article_id", bad, self.warn)
+        return nodes
 
     def story_of(self, article_ids: Iterable[str], before: dt.date | None = None) -> dict[str, str]:
         """The stored story of each of these articles that has one (only those stored before `before`, if given).
@@ -159,3 +180,17 @@ class StoryStore:
                             " ".join(sorted(node.destinations)),
                         ),
                     )
+
+
+def _node(article_id: object, story_id: object, published: object, vector: object, destinations: object) -> Node | None:
+    """A stored article as grouping needs it, or None when its row does not hold what this module wrote."""
+    try:
+        weights = json.loads(vector)  # type: ignore[arg-type]
+        if not (isinstance(article_id, str) and isinstance(story_id, str) and isinstance(weights, dict)):
+            return None
+        if not all(isinstance(w, (int, float)) and math.isfinite(w) for w in weights.values()):
+            return None
+        date = dt.date.fromisoformat(published) if published is not None else None  # type: ignore[arg-type]
+        return Node(article_id, weights, date, story_id, destinations=frozenset(str(destinations or "").split()))
+    except (TypeError, ValueError):  # not JSON, not text, not a date
+        return None

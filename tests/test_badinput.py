@@ -103,7 +103,7 @@ def test_outputs_write_through_links_and_refuse_what_is_not_a_file(tmp_path):
     import os
 
     from summarizer.errors import OutputError
-    from summarizer.render import write_atomic
+    from summarizer.writes import write_atomic
 
     target, link = tmp_path / "real.md", tmp_path / "link.md"
     target.write_text("old")
@@ -115,6 +115,50 @@ def test_outputs_write_through_links_and_refuse_what_is_not_a_file(tmp_path):
     with pytest.raises(OutputError, match="not a regular file"):
         write_atomic(fifo, "x")
     assert fifo.exists() and not fifo.is_file()  # left as it was
+
+
+def test_a_pair_of_outputs_is_never_out_of_step(tmp_path, monkeypatch):
+    """A briefing's .md and .json: a failure at any step leaves the old pair, or the new .md alone; never a new one
+    beside an old one, and no temporary behind."""
+    import os
+
+    import summarizer.writes
+    from summarizer.errors import OutputError
+    from summarizer.writes import write_together
+
+    md, js = tmp_path / "b.md", tmp_path / "b.json"
+    write_together({md: "old", js: "old"})
+    with pytest.raises(OutputError, match="cannot be encoded"):  # fails writing the second: nothing changes
+        write_together({md: "new", js: "bad \udc80"})
+    assert (md.read_text(), js.read_text()) == ("old", "old")
+    renames = []
+
+    def killed_at_the_second(src, dst):
+        renames.append(dst)
+        if len(renames) == 2:
+            raise OSError(28, "No space left on device")
+        os.rename(src, dst)
+
+    monkeypatch.setattr(summarizer.writes.os, "replace", killed_at_the_second)
+    with pytest.raises(OutputError, match="No space left"):
+        write_together({md: "new", js: "new"})
+    assert md.read_text() == "new" and not js.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.md"]
+
+
+def test_a_killed_runs_temporary_is_cleaned_by_the_next_write(tmp_path):
+    import os
+    import subprocess
+
+    from summarizer.writes import write_atomic
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process that has ended: its pid names nobody now
+    dead, live = tmp_path / f".b.md.{gone.pid}.tmp", tmp_path / f".b.md.{os.getppid()}.tmp"
+    dead.write_text("")
+    live.write_text("")
+    write_atomic(tmp_path / "b.md", "new")
+    assert not dead.exists() and live.exists()  # another running process's temporary is its own
 
 
 def test_standard_output_on_a_full_disk_is_one_line(seeds_dir, tmp_path):
@@ -153,3 +197,49 @@ def test_a_stray_byte_in_utf8_is_replaced_and_said(runner, home, seeds_dir):
     (article,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert article["text"].count("\ufffd") == 1 and "بوتين" in article["text"]
     assert "note" in result.stderr and "1 invalid byte sequence(s) replaced by U+FFFD" in result.stderr
+
+
+def test_a_brief_killed_mid_translation_keeps_its_finished_batches(tmp_path, tiny_models, seeds_dir):
+    """kill -9 while translating: the cache holds the batches done, the old briefing pair stands as it was, and the
+    rerun finishes the rest (it does not compute them again: test_translate's batch test counts the calls)."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import time
+
+    from summarizer.models import import_model
+    from summarizer.registry import Registry
+    from summarizer.settings import Settings
+    from tiny_models import write_manifest
+
+    home, out = tmp_path / "home", tmp_path / "out"
+    # Long outputs and one sentence a batch: a run of a few seconds, with a cache write after each sentence.
+    write_manifest(home, "tiny-marian", "translate", "seq2seq", 64, {"num_beams": 1, "max_new_tokens": 48, "min_new_tokens": 48})
+    registry = Registry.load(Settings.resolve(env={}, home=home))
+    import_model(registry, registry.get("tiny-marian"), tiny_models["marian"])
+    env = {**os.environ, "SUMMARIZER_HOME": str(home), "SUMMARIZER_BATCH_TOKENS": "1", "SUMMARIZER_THREADS": "1"}
+    command = [sys.executable, "-m", "summarizer", "brief", "--no-store", "--translator", "tiny-marian", "--out", str(out), "-q", "--length", "long"]
+    first = subprocess.run([*command, str(seeds_dir / "004_2cdb75e8bbadff21.txt")], env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    cache = home / "cache.sqlite"
+    rows = lambda: sqlite3.connect(cache).execute("SELECT key, output FROM results").fetchall()  # noqa: E731
+    done_before = len(rows())
+
+    run = subprocess.Popen([*command, str(seeds_dir)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while len(rows()) < done_before + 3 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    assert run.returncode == -signal.SIGKILL, "the run ended before it could be killed mid-translation"
+    kept = dict(rows())
+    assert len(kept) >= done_before + 3
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the old pair, whole; no temporary beside it
+
+    rerun = subprocess.run([*command, str(seeds_dir)], env=env, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    after = dict(rows())
+    assert len(after) > len(kept) and all(after[key] == output for key, output in kept.items())
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)  # the new pair, in place of the old

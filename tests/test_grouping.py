@@ -175,6 +175,24 @@ def test_corrupt_store_is_set_aside_with_a_warning(settings):
     assert sqlite3.connect(settings.store_path).execute("SELECT count(*) FROM story_articles").fetchone() == (1,)
 
 
+def test_damaged_rows_of_a_sound_store_are_set_aside_once(settings):
+    """A row this module could not have written (not JSON, not a date) is one warning, not a traceback every run."""
+    group_stories([article("q1", QUAKE[0]), article("q2", QUAKE[2]), article("e1", ELECTION)], settings)
+    with sqlite3.connect(settings.store_path) as conn:
+        conn.execute("UPDATE story_articles SET vector = '{not json' WHERE article_id = 'q1'")
+        conn.execute("UPDATE story_articles SET published = seen || 'T99' WHERE article_id = 'e1'")  # in the window, no date
+    warnings = []
+    stories = group_stories([article("q3", QUAKE[1])], settings, warn=warnings.append)
+    assert [s.id for s in stories if "q3" in {a.id for a in s.articles}]  # the run went on
+    assert len(warnings) == 1 and "2 damaged row(s)" in warnings[0], warnings
+    (copy,) = settings.store_path.parent.glob("store.sqlite.corrupt-*")
+    assert sqlite3.connect(copy).execute("SELECT count(*) FROM story_articles").fetchone() == (3,)
+    assert sqlite3.connect(settings.store_path).execute("SELECT article_id FROM story_articles ORDER BY 1").fetchall() == [("q2",), ("q3",)]
+    warnings.clear()
+    group_stories([article("q3", QUAKE[1])], settings, warn=warnings.append)
+    assert warnings == []
+
+
 def test_group_cli_json_and_eval(runner, seeds_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path / "home"))
     result = runner.invoke(app, ["group", str(seeds_dir), "--no-store"])

@@ -505,8 +505,24 @@ def test_corrupt_cache_is_set_aside(tmp_path):
     path.write_bytes(b"garbage" * 1000)
     warnings = []
     cache = ResultCache(path, warnings.append)
-    cache.put_many("translate", "m", {"k": "v"})
-    assert cache.get_many(["k"]) == {"k": "v"} and len(warnings) == 1
+    cache.put_many("translate", "m", {"k": {"text": "v"}})
+    assert cache.get_many(["k"]) == {"k": {"text": "v"}} and len(warnings) == 1
+    assert list(tmp_path.glob("cache.sqlite.corrupt-*"))
+
+
+def test_damaged_rows_of_a_sound_cache_are_set_aside_and_computed_again(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    with ResultCache(path) as cache:
+        cache.put_many("translate", "m", {"k": {"text": "v"}, "k2": {"text": "v2"}, "k3": {"text": "v3"}})
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE results SET output = 'not json' WHERE key = 'k'")
+        conn.execute("""UPDATE results SET output = '{"text": "v2", "pieces": "two"}' WHERE key = 'k2'""")
+    warnings = []
+    with ResultCache(path, warnings.append) as cache:
+        assert cache.get_many(["k", "k2", "k3"]) == {"k3": {"text": "v3"}}
+        cache.put_many("translate", "m", {"k": {"text": "new"}})
+        assert cache.get_many(["k", "k2"]) == {"k": {"text": "new"}}
+    assert len(warnings) == 1 and "2 damaged row(s) of results" in warnings[0], warnings
     assert list(tmp_path.glob("cache.sqlite.corrupt-*"))
 
 
@@ -517,26 +533,26 @@ def test_a_cache_held_by_another_process_is_one_warning_and_stays_as_it_is(tmp_p
 
     path = tmp_path / "cache.sqlite"
     with ResultCache(path) as cache:
-        cache.put_many("translate", "m", {"k": "v"})
+        cache.put_many("translate", "m", {"k": {"text": "v"}})
     monkeypatch.setattr(summarizer.store, "BUSY_SECONDS", 0.1)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # as a writer in another process would
     warnings = []
     locked = ResultCache(path, warnings.append)
-    locked.put_many("translate", "m", {"k2": "v2"})
+    locked.put_many("translate", "m", {"k2": {"text": "v2"}})
     assert locked.get_many(["k"]) == {} and len(warnings) == 1 and "going on without it" in warnings[0]
     holder.rollback()
     holder.close()
     assert sorted(p.name for p in tmp_path.iterdir() if "corrupt" in p.name) == []
-    assert ResultCache(path).get_many(["k", "k2"]) == {"k": "v"}
+    assert ResultCache(path).get_many(["k", "k2"]) == {"k": {"text": "v"}}
 
 
 def test_a_cache_that_stops_taking_writes_is_one_warning(tmp_path):
     warnings = []
     cache = ResultCache(tmp_path / "cache.sqlite", warnings.append)
     cache.conn.execute("PRAGMA query_only = ON")  # as a disk turned read-only, or full, would answer
-    cache.put_many("translate", "m", {"k": "v"})
-    cache.put_many("translate", "m", {"k2": "v2"})
+    cache.put_many("translate", "m", {"k": {"text": "v"}})
+    cache.put_many("translate", "m", {"k2": {"text": "v2"}})
     assert cache.get_many(["k"]) == {} and len(warnings) == 1 and "readonly" in warnings[0]
 
 
@@ -545,7 +561,7 @@ def _writer(path: str, start: int) -> None:
 
     cache = ResultCache(Path(path))
     for i in range(start, start + 200):
-        cache.put_many("translate", "m", {f"k{i}": f"v{i}"})
+        cache.put_many("translate", "m", {f"k{i}": {"text": f"v{i}"}})
 
 
 def test_two_processes_can_write_the_cache_at_once(tmp_path):

@@ -43,9 +43,9 @@ def calls(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = summarizer.models.generate
 
-    def counting(backend, texts, params, batch_tokens=4096):
+    def counting(backend, texts, params, batch_tokens=4096, finished=None):
         seen.extend(texts)
-        return real(backend, texts, params, batch_tokens)
+        return real(backend, texts, params, batch_tokens, finished)
 
     monkeypatch.setattr(summarizer.models, "generate", counting)
     return seen
@@ -67,6 +67,32 @@ def test_repeated_sentences_are_translated_once(registry, calls):
     calls.clear()
     translate_articles(docs, registry, registry.get("tiny-marian"), cache)  # a later run: all from the cache
     assert calls == []
+
+
+def test_each_finished_batch_is_kept_before_the_next_runs(registry, monkeypatch):
+    """A run that dies halfway (killed, out of memory) keeps the batches it finished; the rerun does only the rest."""
+    from summarizer.backends.hf import HFBackend
+
+    registry.settings = dataclasses.replace(registry.settings, batch_tokens=1)  # one sentence a batch
+    sentences = [s + "." for s in P1.replace(".", "").split(" واستقبله ")] + [P2]
+    real, batches = HFBackend.generate_batch, []
+
+    def dies_at_the_third(self, texts, params):
+        batches.append(texts)
+        if len(batches) == 3:
+            raise MemoryError("killed")
+        return real(self, texts, params)
+
+    monkeypatch.setattr(HFBackend, "generate_batch", dies_at_the_third)
+    cache = ResultCache(registry.settings.home / "cache.sqlite")
+    with pytest.raises(MemoryError):
+        summarizer.models.run_model("translate", registry, registry.get("tiny-marian"), sentences, cache)
+    assert cache.conn.execute("SELECT count(*) FROM results").fetchone() == (2,)
+    batches.clear()
+    monkeypatch.setattr(HFBackend, "generate_batch", lambda self, texts, params: batches.append(texts) or real(self, texts, params))
+    outputs = summarizer.models.run_model("translate", registry, registry.get("tiny-marian"), sentences, cache)
+    assert len(outputs) == 3 and cache.conn.execute("SELECT count(*) FROM results").fetchone() == (3,)
+    assert len(batches) == 1  # the rerun generated only what the first run had not finished
 
 
 def test_long_sentence_is_split_not_cut(registry):

@@ -6,6 +6,7 @@ import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from summarizer.arabic import split_clauses, split_sentences
 from summarizer.errors import InputTooLongError
@@ -116,10 +117,16 @@ def batches(lengths: list[int], max_tokens: int, max_size: int = 64) -> list[lis
     return out
 
 
-def generate(backend: Backend, texts: list[str], params: dict, batch_tokens: int = 4096) -> list[Generation]:
-    """Outputs for texts in their order: long inputs split to fit, batched by length, order restored."""
+def generate(
+    backend: Backend, texts: list[str], params: dict, batch_tokens: int = 4096, finished: Callable[[dict[int, Generation]], None] | None = None
+) -> list[Generation]:
+    """Outputs for texts in their order: long inputs split to fit, batched by length, order restored.
+
+    After each batch, `finished` gets the texts it completed (by index), so a caller can keep them before the next.
+    """
     pieces: list[str] = []
     owner: list[int] = []
+    spans: list[range] = []  # each text's pieces, which follow one another
     for index, text in enumerate(texts):
         if backend.kind == "seq2seq":
             parts = fit(text, backend.count_tokens, backend.max_input_tokens)
@@ -128,14 +135,20 @@ def generate(backend: Backend, texts: list[str], params: dict, batch_tokens: int
             raise InputTooLongError(f"prompt of {backend.count_tokens(text)} tokens is over the model's {backend.max_input_tokens}")
         else:
             parts = [text]
+        spans.append(range(len(pieces), len(pieces) + len(parts)))
         pieces.extend(parts)
         owner.extend([index] * len(parts))
     lengths = [backend.count_tokens(p) for p in pieces]
     outputs: list[str | None] = [None] * len(pieces)
+    left = [len(span) for span in spans]  # pieces still to generate, per text
+
+    def joined(t: int) -> Generation:
+        return Generation(" ".join(outputs[i] or "" for i in spans[t]).strip(), len(spans[t]))
+
     for batch in batches(lengths, batch_tokens):
         for i, out in zip(batch, backend.generate_batch([pieces[i] for i in batch], params)):
             outputs[i] = out
-    joined: list[list[str]] = [[] for _ in texts]
-    for i, out in enumerate(outputs):
-        joined[owner[i]].append(out or "")
-    return [Generation(" ".join(parts).strip(), len(parts)) for parts in joined]
+            left[owner[i]] -= 1
+        if finished is not None:
+            finished({t: joined(t) for t in sorted({owner[i] for i in batch}) if left[t] == 0})
+    return [joined(t) for t in range(len(texts))]
