@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/summary_quality.py
 	$(BIN)/python bench/summary_speed.py
 	$(BIN)/python bench/brief_speed.py
+	$(BIN)/python bench/brief_memory.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -13,6 +13,7 @@ import email
 import email.policy
 import glob
 import json
+import re
 import sys
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
@@ -264,7 +265,7 @@ def _read_json(text: str, source: Source, encoding: str) -> Iterator[RawDocument
     records = data if isinstance(data, list) else [data]
     for index, record in enumerate(records):
         where = Source(source.path, index + 1) if isinstance(data, list) else source
-        yield _from_record(record, where, "json", encoding)
+        yield from _from_record(record, where, "json", encoding)
 
 
 def json_lines(text: str) -> list[str]:
@@ -285,10 +286,23 @@ def _read_jsonl(text: str, source: Source, encoding: str) -> Iterator[RawDocumen
         except RecursionError:
             yield Problem(where, "JSON line nested too deeply to read", "give records as flat objects")
             continue
-        yield _from_record(record, where, "jsonl", encoding)
+        yield from _from_record(record, where, "jsonl", encoding)
 
 
-def _from_record(record: object, source: Source, kind: str, encoding: str) -> RawDocument | Problem:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _from_record(record: object, source: Source, kind: str, encoding: str) -> Iterator[RawDocument | Problem]:
+    """A record's document, after a note if it held lone surrogates (JSON's \\ud800 escapes: text no file can hold)."""
+    if isinstance(record, dict):
+        replaced = sum(len(_SURROGATE.findall(v)) for v in record.values() if isinstance(v, str))
+        if replaced:
+            record = {k: _SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in record.items()}
+            yield Problem(source, f"{replaced} lone surrogate escape(s) (\\ud800-\\udfff) replaced by U+FFFD", "the rest of the record is as written", skipped=False)
+    yield _document(record, source, kind, encoding)
+
+
+def _document(record: object, source: Source, kind: str, encoding: str) -> RawDocument | Problem:
     if not isinstance(record, dict):
         return Problem(source, f"expected a JSON object, found {type(record).__name__}", 'give objects like {"text": "..."}')
     text = record.get("text")

@@ -11,10 +11,13 @@ Every summary sentence cites the articles, and the sentences in them, that suppo
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
+import scipy.sparse as sp
 
 from summarizer.arabic import normalize, split_sentences, word_count
 from summarizer.cache import ResultCache
@@ -22,7 +25,7 @@ from summarizer.errors import ModelMissingError, UsageError
 from summarizer.evidence import agrees, check_claim, find_evidence, story_actors
 from summarizer.records import Article
 from summarizer.registry import Manifest, Registry
-from summarizer.vectors import Vector, similarities, text_vector
+from summarizer.vectors import Vector, text_vector, to_matrix
 
 LENGTHS = {"short": 2, "medium": 4, "long": 7}  # sentences
 SUPPORT_SIMILARITY = 0.3  # a sentence elsewhere this similar says the same thing
@@ -89,9 +92,8 @@ def extractive_summary(articles: list[Article], length: str | int = "medium") ->
     pool = candidates(articles)
     if not pool:
         return Summary((), "extractive", 0, 0)
-    vectors = [text_vector(c.text) for c in pool]
-    similarity = similarities(vectors)
-    picked = _mmr(pool, similarity, _salience(pool, similarity), _sentence_count(length))
+    similarity = Similarity([text_vector(c.text) for c in pool])
+    picked = list(itertools.islice(_mmr(pool, similarity, _salience(pool, similarity)), _sentence_count(length)))
     dates = [a.published or "" for a in articles]
     picked.sort(key=lambda i: (dates[pool[i].article], pool[i].article, pool[i].position))
     actors = story_actors([a.text for a in articles])
@@ -112,15 +114,56 @@ def _sentence_count(length: str | int) -> int:
     return LENGTHS[length] if isinstance(length, str) else length
 
 
-def _salience(pool: list[Candidate], similarity: np.ndarray) -> np.ndarray:
+class Similarity:
+    """Cosine similarities of a story's sentences, a row at a time: a story of n sentences never holds the n × n
+    matrix (a 20 MB article has some 70,000 sentences; the matrix alone would take 20 GB)."""
+
+    BLOCK_CELLS = 4_000_000  # similarities held at once when all rows are needed (16 MB)
+
+    def __init__(self, vectors: list[Vector]):
+        self.matrix = to_matrix(vectors)
+        self.columns = self.matrix.T.tocsr()
+
+    def row(self, i: int) -> np.ndarray:
+        """Similarity of sentence i to every sentence."""
+        return (self.matrix[i] @ self.columns).toarray().ravel()
+
+    def between(self, i: int, others: list[int]) -> np.ndarray:
+        """Similarity of sentence i to some sentences."""
+        return (self.matrix[others] @ self.matrix[i].T).toarray().ravel()
+
+    def blocks(self) -> Iterator[tuple[int, np.ndarray]]:
+        """All rows, in blocks: (first row, its block)."""
+        n = self.matrix.shape[0]
+        step = max(1, self.BLOCK_CELLS // max(1, n))
+        for start in range(0, n, step):
+            yield start, (self.matrix[start : start + step] @ self.columns).toarray()
+
+
+def _salience(pool: list[Candidate], similarity: Similarity) -> np.ndarray:
     article = np.array([c.article for c in pool])
     position = np.array([c.position for c in pool], dtype=float)
-    others = article[:, None] != article[None, :]
-    multi = others.any()
-    # Centrality across articles when there are several; within the article when there is one.
-    mask = others if multi else ~np.eye(len(pool), dtype=bool)
-    centrality = (similarity * mask).sum(axis=1) / np.maximum(1, mask.sum(axis=1))
-    support = np.array([len({pool[j].article for j in np.nonzero((similarity[i] >= SUPPORT_SIMILARITY) & others[i])[0]}) for i in range(len(pool))], dtype=float)
+    matrix = similarity.matrix.astype(np.float64)
+    # Centrality: the mean similarity to the other articles' sentences when there are several, else to the article's
+    # other sentences; from sums of vectors, not from all pairs.
+    members = sp.csr_matrix((np.ones(len(pool)), (article, np.arange(len(pool)))))  # article × sentence
+    to_all = matrix @ np.asarray(matrix.sum(axis=0)).ravel()
+    to_articles = (matrix @ (members @ matrix).T).toarray()  # sentence × article: n × k, k the story's articles
+    own = to_articles[np.arange(len(pool)), article]  # to its own article, itself included
+    sizes = np.bincount(article)[article]
+    multi = len(set(article.tolist())) > 1
+    if multi:
+        centrality = (to_all - own) / np.maximum(1, len(pool) - sizes)
+    else:
+        itself = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
+        centrality = (to_all - itself) / max(1, len(pool) - 1)
+    # Support: how many other articles have a sentence this alike (none when the story is one article).
+    support = np.zeros(len(pool))
+    if multi:
+        for start, block in similarity.blocks():
+            rows = article[start : start + len(block)]
+            alike = (block >= SUPPORT_SIMILARITY) & (article[None, :] != rows[:, None])
+            support[start : start + len(block)] = (sp.csr_matrix(alike, dtype=np.float64) @ members.T).getnnz(axis=1)
     return (
         _WEIGHTS["position"] / (1.0 + position)
         + _WEIGHTS["centrality"] * _scaled(centrality)
@@ -133,36 +176,37 @@ def _scaled(values: np.ndarray) -> np.ndarray:
     return values / top if top > 0 else values
 
 
-def _mmr(pool: list[Candidate], similarity: np.ndarray, scores: np.ndarray, n: int) -> list[int]:
+def _mmr(pool: list[Candidate], similarity: Similarity, scores: np.ndarray) -> Iterator[int]:
+    """Sentences by maximal marginal relevance, best first, as many as the caller takes; repeats left out."""
     picked: list[int] = []
     seen = set()
-    remaining = set(range(len(pool)))
-    while remaining and len(picked) < n:
-        def value(i: int) -> float:
-            overlap = max((similarity[i, j] for j in picked), default=0.0)
-            return _MMR_LAMBDA * scores[i] - (1 - _MMR_LAMBDA) * overlap
-
-        best = max(sorted(remaining), key=value)
-        remaining.discard(best)
+    overlap = np.zeros(len(pool))  # each candidate's highest similarity to a picked sentence
+    remaining = np.ones(len(pool), dtype=bool)
+    while remaining.any():
+        value = np.where(remaining, _MMR_LAMBDA * scores - (1 - _MMR_LAMBDA) * overlap, -np.inf)
+        best = int(np.argmax(value))  # the first of equals, as in pool order
+        remaining[best] = False
         key = normalize(pool[best].text)
-        if key in seen or any(similarity[best, j] >= REDUNDANT_SIMILARITY for j in picked):
+        if key in seen or (picked and similarity.between(best, picked).max() >= REDUNDANT_SIMILARITY):
             continue
         seen.add(key)
         picked.append(best)
-    return picked
+        overlap = np.maximum(overlap, similarity.row(best))
+        yield best
 
 
-def _cite(i: int, pool: list[Candidate], similarity: np.ndarray, actors: frozenset[str] = frozenset()) -> SummarySentence:
+def _cite(i: int, pool: list[Candidate], similarity: Similarity, actors: frozenset[str] = frozenset()) -> SummarySentence:
     """An extracted sentence: its own article first, then each other article whose closest sentence says the
     same thing (alike, with its numbers and polarity: sharing the actors is not enough)."""
     own = pool[i]
+    row = similarity.row(i)
     best: dict[int, tuple[float, int]] = {own.article: (1.0, i)}
-    for j in np.argsort(-similarity[i], kind="stable"):
-        if similarity[i, j] < SUPPORT_SIMILARITY:
+    for j in np.argsort(-row, kind="stable"):
+        if row[j] < SUPPORT_SIMILARITY:
             break
         a = pool[j].article
         if a not in best and agrees(own.text, pool[j].text, actors):
-            best[a] = (float(similarity[i, j]), int(j))
+            best[a] = (float(row[j]), int(j))
     order = [own.article] + sorted(a for a in best if a != own.article)
     return SummarySentence(own.text, tuple(order), tuple((a, pool[best[a][1]].position) for a in order), (),
                            tuple(pool[best[a][1]].text for a in order))
@@ -199,8 +243,8 @@ def abstractive_summary(articles: list[Article], registry: Registry, manifest: M
     if not pool:
         return Summary((), manifest.name, 0, 0)
     vectors = [text_vector(c.text) for c in pool]
-    similarity = similarities(vectors)
-    ranked = _mmr(pool, similarity, _salience(pool, similarity), len(pool))
+    similarity = Similarity(vectors)
+    ranked = _mmr(pool, similarity, _salience(pool, similarity))
     n = _sentence_count(length)
     chosen: list[int] = []
     for i in ranked:  # most salient first, until the model's input is full

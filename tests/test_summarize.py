@@ -59,6 +59,26 @@ def test_empty_story_and_short_sentences():
     assert extractive_summary([article("a", "قصير جدا.")], "short").sentences == ()
 
 
+def test_memory_grows_with_the_sentences_not_their_square(seeds_dir):
+    """A huge article (a 20 MB one has some 70,000 sentences) is summarised without the sentence × sentence matrix."""
+    import random
+    import tracemalloc
+
+    words = sorted({w for p in seeds_dir.glob("*.txt") for w in p.read_text(encoding="utf-8").split() if len(w) > 3 and w.isalpha()})
+    rng = random.Random(0)
+    n = 4000  # its matrix alone: 64 MB of float32, before the sparse product that makes it
+    text = "\n\n".join(" ".join(rng.sample(words, 9)) + "." for _ in range(n))
+    extractive_summary([article("warm", text[:2000])])  # the word-frequency tables load once (some 100 MB)
+    tracemalloc.start()
+    try:
+        summary = extractive_summary([article("huge", text)], "medium")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert summary.input_sentences == n and len(summary.sentences) == LENGTHS["medium"]
+    assert peak < 40 * 2**20, f"{peak / 2**20:.0f} MB"
+
+
 def test_arabic_rouge_keeps_arabic_letters():
     assert ArabicRougeTokenizer().tokenize("أعلن الرئيسُ ١٢ قرارا") == ["اعلن", "الرييس", "12", "قرارا"]
     assert rouge(["وصل الرئيس إلى بيونغ يانغ"], ["وصل الرئيس إلى بيونغ يانغ"])["rouge2"] == 100.0

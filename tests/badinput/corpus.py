@@ -79,12 +79,15 @@ def build(folder: Path) -> Corpus:
         {"title": "no text"},
     ]
     rows = [line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) for line in lines]
+    # JSON can escape half a UTF-16 pair, a character no UTF-8 file can hold: read with a note.
+    rows.append(json.dumps({"id": "jl-surrogate", "title": "\ud800", "text": _arabic(13) + " \udc80"}))
     _write(folder / "mixed.jsonl", "\n".join(rows) + "\n")
     for number, line in enumerate(lines, 1):
         if isinstance(line, dict) and isinstance(line.get("text"), str):
             corpus.good.append(f"mixed.jsonl:{number}")
         else:
             corpus.bad.append(f"mixed.jsonl:{number}")
+    corpus.noted.append(f"mixed.jsonl:{len(rows)}")
 
     bad("empty.txt", b"")
     bad("blank.json", b"  \n\t\n")
