@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +27,13 @@ import scipy.sparse as sp
 from summarizer.arabic import split_sentences
 from summarizer.records import Article, Story
 from summarizer.trips import trip_destinations
-from summarizer.vectors import Vector, article_vector, headline_and_lead, similarities, to_matrix
+from summarizer.vectors import (
+    Vector,
+    article_vector,
+    headline_and_lead,
+    pairs_at_least,
+    to_matrix,
+)
 
 DUPLICATE_THRESHOLD = 0.9
 LINKAGE = 0.75  # 0: average linkage, 1: centroid; chosen with the threshold by leave-one-window-out (results/benchmarks.md)
@@ -113,17 +121,32 @@ def cluster(nodes: list[Node], threshold: float, linkage: float = LINKAGE) -> li
 
 
 def _close_pairs(features: _Features, floor: float) -> list[tuple[int, int, float]]:
-    """Pairs (i < j) whose similarity is at least `floor`, with it, computed a block of rows at a time."""
-    rows, cols, values = [], [], []
+    """Pairs (i < j) whose similarity is at least `floor`, with it, computed a block of rows at a time.
+
+    Nearly every pair shares some word, so this is n²/2 similarities: the blocks run on all cores (SciPy's sparse
+    product and NumPy let go of the GIL), in a fixed order, so the result is the same on any machine.
+    """
     n = features.terms.shape[0]
     step = max(16, _BLOCK_CELLS // max(1, n))
-    for start in range(0, n, step):
-        block = features.similarity(slice(start, start + step), slice(start, None))
-        i, j = np.nonzero(np.triu(block >= floor, k=1))  # each pair once: j > i within the block's rows
-        rows.append(i + start)
-        cols.append(j + start)
-        values.append(block[i, j])
+
+    def block(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        values = features.similarity(slice(start, start + step), slice(start, None))
+        i, j = np.nonzero(np.triu(values >= floor, k=1))  # each pair once: j > i within the block's rows
+        return i + start, j + start, values[i, j]
+
+    starts = range(0, n, step)
+    if len(starts) > 1:
+        with ThreadPoolExecutor(_workers()) as pool:
+            found = list(pool.map(block, starts))
+    else:
+        found = [block(0)]
+    rows, cols, values = zip(*found)
     return list(zip(np.concatenate(rows).tolist(), np.concatenate(cols).tolist(), np.concatenate(values).tolist()))
+
+
+def _workers() -> int:
+    """Blocks computed at once: one per core this process may use (each holds a block of some 200 MB)."""
+    return min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def _agglomerate(size: list[int], within: list[float], pairs: list[tuple[int, int, float]], threshold: float, linkage: float) -> list[list[int]]:
@@ -175,9 +198,13 @@ def _agglomerate(size: list[int], within: list[float], pairs: list[tuple[int, in
 
 def _time_weight(days_a: np.ndarray, days_b: np.ndarray) -> np.ndarray:
     """Factor on similarity for articles published days apart: 1 within two days, then falling."""
-    apart = np.abs(days_a[:, None] - days_b[None, :])
+    # Worked out once per pair of distinct days (a block of rows × all articles has few), then looked up.
+    unique_a, index_a = np.unique(days_a, return_inverse=True)
+    unique_b, index_b = np.unique(days_b, return_inverse=True)
+    apart = np.abs(unique_a[:, None] - unique_b[None, :])
     weight = 1.0 / (1.0 + np.maximum(0.0, apart - _FULL_WEIGHT_DAYS) / _HALF_WEIGHT_DAYS)
-    return np.where(np.isnan(weight), 1.0, weight)  # undated articles: no time prior
+    weight = np.where(np.isnan(weight), 1.0, weight)  # undated articles: no time prior
+    return weight[index_a.reshape(-1)[:, None], index_b.reshape(-1)[None, :]]
 
 
 def _trip_matrix(nodes: list[Node]) -> sp.csr_matrix:
@@ -211,8 +238,8 @@ def build_stories(nodes: list[Node], groups: list[list[int]], known_ids: frozens
         inputs = [nodes[i] for i in group if nodes[i].article is not None]
         if not inputs:
             continue
-        similarity = similarities([n.vector for n in inputs])
-        order = _story_order(inputs, similarity)
+        vectors = to_matrix([n.vector for n in inputs])
+        order = _story_order(inputs, vectors)
         articles = [inputs[k].article for k in order]
         old_id = claimed.get(index)
         story_id = old_id or _new_id(articles[0].id, taken)
@@ -228,7 +255,7 @@ def build_stories(nodes: list[Node], groups: list[list[int]], known_ids: frozens
                 id=story_id,
                 title=_story_title(articles[0]),
                 articles=tuple(articles),
-                duplicates=_duplicates(inputs, similarity, order),
+                duplicates=_duplicates(inputs, vectors, order),
                 status=status,
             )
         )
@@ -252,9 +279,11 @@ def _claim_old_ids(nodes: list[Node], groups: list[list[int]]) -> dict[int, str]
     return claimed
 
 
-def _story_order(inputs: list[Node], similarity: np.ndarray) -> list[int]:
+def _story_order(inputs: list[Node], vectors: sp.csr_matrix) -> list[int]:
     """The representative (most central; then titled, dated, earliest, smallest id) first; the rest by date."""
-    centrality = similarity.mean(axis=1)
+    # Mean similarity to the story's articles (itself too), from the summed vector: no n × n matrix for a big story.
+    vectors = vectors.astype(np.float64)
+    centrality = vectors @ np.asarray(vectors.sum(axis=0)).ravel() / len(inputs)
 
     def by_date(k: int) -> tuple:
         a = inputs[k].article
@@ -264,12 +293,17 @@ def _story_order(inputs: list[Node], similarity: np.ndarray) -> list[int]:
     return [rep] + sorted((k for k in range(len(inputs)) if k != rep), key=by_date)
 
 
-def _duplicates(inputs: list[Node], similarity: np.ndarray, order: list[int]) -> dict[str, str]:
+def _duplicates(inputs: list[Node], vectors: sp.csr_matrix, order: list[int]) -> dict[str, str]:
     """Articles that are copies of an earlier-listed article of the same story: copy id -> original id."""
+    position = {k: pos for pos, k in enumerate(order)}
+    alike: dict[int, list[int]] = {}  # article -> the articles listed before it that it copies
+    for i, j, _ in zip(*pairs_at_least(vectors, DUPLICATE_THRESHOLD)):
+        later, earlier = (int(i), int(j)) if position[i] > position[j] else (int(j), int(i))
+        alike.setdefault(later, []).append(earlier)
     copies: dict[str, str] = {}
-    for pos, k in enumerate(order):
-        for earlier in order[:pos]:
-            if similarity[k, earlier] >= DUPLICATE_THRESHOLD and inputs[earlier].article_id not in copies:
+    for k in order:
+        for earlier in sorted(alike.get(k, ()), key=position.__getitem__):
+            if inputs[earlier].article_id not in copies:
                 copies[inputs[k].article_id] = inputs[earlier].article_id
                 break
     return copies

@@ -257,3 +257,26 @@ def test_a_store_written_before_trips_were_compared_is_upgraded(settings):
     with sqlite3.connect(settings.store_path) as conn:
         rows = dict(conn.execute("SELECT article_id, destinations FROM story_articles").fetchall())
     assert rows == {"p0": "", "k1": "RU"}
+
+
+def test_pairs_at_least_finds_exactly_the_pairs_the_dense_matrix_has():
+    """Prefix filtering skips most products; it must not skip a pair (random sparse rows, common and rare words)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from summarizer.vectors import pairs_at_least
+
+    rng = np.random.default_rng(0)
+    words = rng.zipf(1.3, size=(300, 40)) % 2000  # a few very common words, a long tail of rare ones
+    rows = np.repeat(np.arange(300), 40)
+    matrix = sp.lil_matrix(sp.csr_matrix((rng.random(rows.size) + 0.1, (rows, words.ravel())), shape=(300, 2000)))
+    matrix[150:160] = matrix[:10] * 3 + 0.01 * matrix[10:20]  # near-copies
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    matrix = sp.csr_matrix(sp.diags(1 / norms) @ matrix)
+    dense = (matrix @ matrix.T).toarray()
+    for threshold in (0.9, 0.5, 0.2):
+        i, j, cosine = pairs_at_least(matrix, threshold)
+        expected = np.argwhere(np.triu(dense >= threshold, k=1))
+        assert sorted(zip(i.tolist(), j.tolist())) == sorted(map(tuple, expected.tolist())), threshold
+        assert np.allclose(cosine, dense[i, j])
+    assert len(pairs_at_least(matrix, 0.9)[0]) >= 10
