@@ -80,7 +80,7 @@ class Window:
 def groups_of(similarity: np.ndarray, threshold: float, linkage: float) -> list[list[int]]:
     """The shipped agglomeration over a dense similarity matrix (pairs below a tenth of the threshold count as 0)."""
     i, j = np.nonzero(np.triu(similarity >= 0.1 * threshold, k=1))
-    return _agglomerate([1] * len(similarity), [1.0] * len(similarity), list(zip(i.tolist(), j.tolist(), similarity[i, j].tolist())), threshold, linkage)
+    return _agglomerate([1] * len(similarity), [1.0] * len(similarity), (i, j, similarity[i, j]), threshold, linkage)
 
 
 def leave_one_out(windows: list[Window], grid: dict[tuple, Callable[[Window], list[list[int]]]]) -> tuple[list[tuple], dict]:

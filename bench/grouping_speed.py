@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from report import EVAL, machine, write_section
 
-from summarizer.grouping import build_stories, cluster, node_for
+from summarizer.grouping import build_stories, cluster, nodes_for
 from summarizer.pipeline import load_articles
 from summarizer.records import Article
 from summarizer.settings import Settings
@@ -50,7 +50,7 @@ def run_one(n: int, threshold: float) -> dict:
     base = [a for a in load_articles([str(p) for p in BASE], settings) if isinstance(a, Article)]
     articles = synthetic(base, n)
     t0 = time.perf_counter()
-    nodes = [node_for(a) for a in articles]
+    nodes = nodes_for(articles)
     t1 = time.perf_counter()
     groups = cluster(nodes, threshold)
     t2 = time.perf_counter()

@@ -2,4 +2,5 @@
 
 from summarizer.cli import main
 
-main()
+if __name__ == "__main__":  # not again in a worker process, which imports this module
+    main()

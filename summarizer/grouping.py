@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
+import multiprocessing
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,11 +57,35 @@ class Node:
     destinations: frozenset[str] = frozenset()  # countries the trip its lead reports goes to
 
 
+PARALLEL_FROM = 5000  # articles from which their vectors are made on all cores (each worker takes a second to start)
+
+
 def node_for(article: Article, story_id: str | None = None) -> Node:
     """The grouping node of an input article."""
+    return _node(article, story_id, *_vector_and_trips((article.title, article.text)))
+
+
+def nodes_for(articles: list[Article], story_ids: dict[str, str] | None = None) -> list[Node]:
+    """The grouping nodes of input articles (with the story each had in an earlier run); many on all cores."""
+    workers = _workers()
+    if len(articles) >= PARALLEL_FROM and workers > 1:
+        # Processes, as making a vector is Python work under the GIL; "spawn", as a forked copy of a process that
+        # has loaded a model's threads can hang.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            made = list(pool.map(_vector_and_trips, [(a.title, a.text) for a in articles], chunksize=256))
+    else:
+        made = [_vector_and_trips((a.title, a.text)) for a in articles]
+    return [_node(a, (story_ids or {}).get(a.id), vector, trips) for a, (vector, trips) in zip(articles, made)]
+
+
+def _vector_and_trips(title_and_text: tuple[str | None, str]) -> tuple[Vector, frozenset[str]]:
+    title, text = title_and_text
+    return article_vector(title, text), trip_destinations(headline_and_lead(title, text))
+
+
+def _node(article: Article, story_id: str | None, vector: Vector, destinations: frozenset[str]) -> Node:
     published = dt.date.fromisoformat(article.published) if article.published else None
-    destinations = trip_destinations(headline_and_lead(article.title, article.text))
-    return Node(article.id, article_vector(article.title, article.text), published, story_id, article, destinations)
+    return Node(article.id, vector, published, story_id, article, destinations)
 
 
 @dataclass(frozen=True)
@@ -112,15 +137,17 @@ def cluster(nodes: list[Node], threshold: float, linkage: float = LINKAGE) -> li
     if not nodes:
         return []
     features = _Features.of(nodes)
-    pairs = _close_pairs(features, CORE_THRESHOLD)
-    cores = _agglomerate([1] * len(nodes), [1.0] * len(nodes), pairs, CORE_THRESHOLD, 0.0)
+    cores = _average_linkage(len(nodes), _close_pairs(features, CORE_THRESHOLD), CORE_THRESHOLD)
     core_features = features.of_groups(cores)
     within = core_features.self_similarity()
     merged = _agglomerate([len(c) for c in cores], within.tolist(), _close_pairs(core_features, _FLOOR * threshold), threshold, linkage)
     return sorted(sorted(i for core in group for i in cores[core]) for group in merged)
 
 
-def _close_pairs(features: _Features, floor: float) -> list[tuple[int, int, float]]:
+Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]  # (i, j, similarity), i < j
+
+
+def _close_pairs(features: _Features, floor: float) -> Pairs:
     """Pairs (i < j) whose similarity is at least `floor`, with it, computed a block of rows at a time.
 
     Nearly every pair shares some word, so this is n²/2 similarities: the blocks run on all cores (SciPy's sparse
@@ -141,7 +168,7 @@ def _close_pairs(features: _Features, floor: float) -> list[tuple[int, int, floa
     else:
         found = [block(0)]
     rows, cols, values = zip(*found)
-    return list(zip(np.concatenate(rows).tolist(), np.concatenate(cols).tolist(), np.concatenate(values).tolist()))
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
 
 
 def _workers() -> int:
@@ -149,7 +176,50 @@ def _workers() -> int:
     return min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def _agglomerate(size: list[int], within: list[float], pairs: list[tuple[int, int, float]], threshold: float, linkage: float) -> list[list[int]]:
+def _average_linkage(n: int, pairs: Pairs, threshold: float) -> list[list[int]]:
+    """Groups of average linkage (pairs not given count as 0) cut at threshold, each list sorted.
+
+    Average linkage is reducible (a merged group is never more alike to a third than both its parts were), so
+    merging every two groups that are each other's most alike, in rounds, makes the same groups as merging the
+    most alike two at a time (Murtagh 1983), with sparse matrix products instead of a heap of every pair.
+    """
+    i, j, values = pairs
+    sums = sp.csr_matrix((np.r_[values, values], (np.r_[i, j], np.r_[j, i])), shape=(n, n))  # S(A, B) of groups
+    size = np.ones(n)
+    label = np.arange(n)  # each node's group
+    while True:
+        cells = sums.tocoo()
+        between = cells.row != cells.col
+        rows, cols = cells.row[between], cells.col[between]
+        score = cells.data[between] / (size[rows] * size[cols])
+        close = score >= threshold
+        if not close.any():
+            break
+        rows, cols, score = rows[close], cols[close], score[close]
+        order = np.lexsort((cols, -score, rows))  # each group's most alike first (ties: the lowest index)
+        rows, cols = rows[order], cols[order]
+        first = np.r_[True, rows[1:] != rows[:-1]]
+        groups = sums.shape[0]
+        nearest = np.full(groups, -1)
+        nearest[rows[first]] = cols[first]
+        mutual = np.zeros(groups, dtype=bool)
+        has = np.nonzero(nearest >= 0)[0]
+        mutual[has] = nearest[nearest[has]] == has
+        into = np.arange(groups)
+        low = np.nonzero(mutual & (np.arange(groups) < nearest))[0]
+        into[nearest[low]] = low
+        kept, new = np.unique(into, return_inverse=True)
+        merge = sp.csr_matrix((np.ones(groups), (np.arange(groups), new)), shape=(groups, len(kept)))
+        sums = sp.csr_matrix(merge.T @ sums @ merge)
+        size = merge.T @ size
+        label = new[label]
+    members: dict[int, list[int]] = {}
+    for node, group in enumerate(label.tolist()):
+        members.setdefault(group, []).append(node)
+    return sorted(members.values())  # by first member: the same order whatever the rounds were
+
+
+def _agglomerate(size: list[int], within: list[float], pairs: Pairs, threshold: float, linkage: float) -> list[list[int]]:
     """Merge the two most alike groups while they are at least `threshold` alike; the groups' indices.
 
     Two groups A and B are alike by the sum S(A, B) of their articles' pair similarities, scaled by
@@ -161,7 +231,8 @@ def _agglomerate(size: list[int], within: list[float], pairs: list[tuple[int, in
     """
     size, within = list(size), list(within)
     neighbours: list[dict[int, float]] = [{} for _ in size]
-    for i, j, value in pairs:
+    pair_list = list(zip(*(column.tolist() for column in pairs)))
+    for i, j, value in pair_list:
         neighbours[i][j] = neighbours[j][i] = value
     members = [[i] for i in range(len(size))]
     version = [0] * len(size)  # bumped at each merge: heap entries of an older version are stale
@@ -169,7 +240,7 @@ def _agglomerate(size: list[int], within: list[float], pairs: list[tuple[int, in
     def alike(a: int, b: int) -> float:
         return neighbours[a][b] / ((size[a] * size[b]) ** (1 - linkage) * (within[a] * within[b]) ** (linkage / 2))
 
-    heap = [(-alike(i, j), i, j, 0, 0) for i, j, _ in pairs]
+    heap = [(-alike(i, j), i, j, 0, 0) for i, j, _ in pair_list]
     heap = [entry for entry in heap if -entry[0] >= threshold]
     heapq.heapify(heap)
     while heap:

@@ -8,7 +8,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 from summarizer.clean import clean_document
 from summarizer.errors import OutputError
-from summarizer.grouping import build_stories, cluster, node_for
+from summarizer.grouping import build_stories, cluster, nodes_for
 from summarizer.ingest import read_inputs
 from summarizer.outlets import OutletBook
 from summarizer.records import Article, Problem, Story
@@ -43,7 +43,7 @@ def group_stories(
     store = _story_store(settings, warn) if use_store else None
     try:
         earlier = store.story_of((a.id for a in unique), before=today) if store else {}
-        nodes = [node_for(a, earlier.get(a.id)) for a in unique]
+        nodes = nodes_for(unique, earlier)
         dates = [n.published for n in nodes if n.published]
         around = max(dates) if dates else today
         stored = store.recent_nodes(around, settings.story_window_days, skip={a.id for a in unique}) if store else []

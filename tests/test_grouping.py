@@ -280,3 +280,12 @@ def test_pairs_at_least_finds_exactly_the_pairs_the_dense_matrix_has():
         assert sorted(zip(i.tolist(), j.tolist())) == sorted(map(tuple, expected.tolist())), threshold
         assert np.allclose(cosine, dense[i, j])
     assert len(pairs_at_least(matrix, 0.9)[0]) >= 10
+
+
+def test_nodes_made_on_all_cores_are_the_nodes_made_one_by_one(seeds_dir, monkeypatch):
+    import summarizer.grouping
+    from summarizer.grouping import nodes_for
+
+    articles = [a for a in load_articles([str(seeds_dir)], Settings.resolve(env={})) if isinstance(a, Article)]
+    monkeypatch.setattr(summarizer.grouping, "PARALLEL_FROM", 2)  # worker processes even for five articles
+    assert nodes_for(articles, {articles[0].id: "s-old"}) == [node_for(a, "s-old" if i == 0 else None) for i, a in enumerate(articles)]
