@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.arabic import count_letters, normalize, to_western_digits
-from summarizer.names import names_without_counterpart, source_orphans
+from summarizer.names import english_names, has_counterpart, names_without_counterpart, source_orphans
 from summarizer.quantities import missing_and_extra
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -18,9 +18,13 @@ MIN_RATIO, MAX_RATIO = 0.72, 2.2
 # be rendered as one (غير واضحة "unclear", عدم "lack of", unable, fail). A flag needs a strong marker on one
 # side and no marker at all on the other. لا يزال "still", لا سيما "especially", لا بد "must" are not negation.
 _AR_STRONG = {normalize(w) for w in "لا لم لن ليس ليست ليسوا لسنا لست ليسا".split()}
-_AR_WEAK = {normalize(w) for w in "غير عدم بدون دون ألا".split()}  # not ما, إلا, سوى: "what", "except" far more often
+# Not ما, إلا, سوى: "what", "except" far more often. Absence, prevention and "without" are said with a negation in
+# English ("were not present", "cannot be bought").
+_AR_WEAK = {normalize(w) for w in "غير عدم بدون دون ألا بلا غياب لغياب الغياب منع يمنع تمنع".split()}
 _AR_NOT_NEGATION = re.compile(normalize("(?:لا|ما) (?:يزال|تزال|يزالون|زال|زالت|سيما|بد|شك)"))
-_EN_STRONG = re.compile(r"\b(?:not|never|cannot)\b|n't\b", re.IGNORECASE)
+_EN_STRONG = re.compile(r"\b(?:not|never|cannot)\b|n['’]t\b", re.IGNORECASE)
+# Said with "not" but not negating: "not only" (also), "not long after" (soon), "not un-" (a double negation).
+_EN_NOT_NEGATION = re.compile(r"\bnot\s+(?:only|long\s+(?:after|before|ago)|un\w+)\b", re.IGNORECASE)
 _EN_WEAK = re.compile(
     r"\b(?:no|none|nobody|nothing|neither|nor|without|fail\w*|lack\w*|refus\w*|den(?:y|ied|ies)|absen\w*|only|unable|"
     r"un\w+|non\w*|in(?:capable|complete|sufficient|valid|correct|dependent)\w*|\w*less|rather|instead)\b", re.IGNORECASE)
@@ -59,6 +63,7 @@ def negation_ar(text: str) -> str:
 
 def negation_en(text: str) -> str:
     """'strong', 'weak' or '': the strongest negation an English sentence has."""
+    text = _EN_NOT_NEGATION.sub(" ", text)
     return "strong" if _EN_STRONG.search(text) else "weak" if _EN_WEAK.search(text) else ""
 
 
@@ -71,6 +76,9 @@ def check_translation(source: str, target: str, glossary: Glossary | None = None
     if normalize(target) == normalize(source) or arabic > latin:
         flags.append(Flag("copied", "source copied instead of translated"))
     missing, extra = missing_and_extra(source, target)
+    # A number word that is a name here (ستون: Emma Stone, كريات أربع: Kiryat Arba) is in the translation as the name.
+    names = english_names(target) if missing else []
+    missing = [m for m in missing if not (" " not in m and not m.isascii() and any(has_counterpart(n, m) for n in names))]
     if missing and extra:
         flags.append(Flag("number", f"number changed: {', '.join(missing)} → {', '.join(extra)}"))
     elif missing:

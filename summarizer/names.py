@@ -48,7 +48,8 @@ def skeleton_en(word: str) -> str:
                 i += len(digraph)
                 break
         else:
-            out.append(_EN_LETTERS.get(text[i], ""))
+            soft = text[i] == "c" and text[i + 1 : i + 2] in ("e", "i", "y")  # c before e, i, y says s (Vince, Maciej)
+            out.append("S" if soft else _EN_LETTERS.get(text[i], ""))
             i += 1
     return _squeeze("".join(out))
 
@@ -189,15 +190,33 @@ def source_orphans(source: str, target: str) -> list[str]:
     english = {skeleton_en(w) for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", target)} - {""}
     orphans = []
     for word in dict.fromkeys(WORD.findall(source)):
-        bare = strip_marks(word)  # wordfreq knows words as written, less their diacritics (not letter-folded)
-        # Its commonest reading: as written, without a glued preposition, or light-stemmed (ومزج, فيضانا, أغنيتان).
-        readings = {bare, light_stem(bare)} | {bare[len(p) :] for p in _GLUED if bare.startswith(p) and len(bare) - len(p) >= 2}
-        if word.isascii() or max(zipf_frequency(r, "ar") for r in readings) >= ORPHAN_ZIPF:
+        if word.isascii() or max(zipf_frequency(r, "ar") for r in _readings(word)) >= ORPHAN_ZIPF:
             continue
         forms = skeletons_ar(word)
         if max(map(len, forms), default=0) >= 3 and not any(_alike(e, f) >= MATCH for e in english for f in forms):
             orphans.append(word)
     return orphans
+
+
+# What Arabic writes onto a word: conjunctions, prepositions, the article, the future's س; object and possessive
+# pronouns, the dual and plural endings, the accusative's alif. A word's readings less these are what wordfreq knows.
+_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "لل", "ال", "وال", "بال", "فال", "كال", "س", "وس")
+_SUFFIXES = ("", "ها", "هم", "هما", "هن", "نا", "كم", "ه", "ان", "تان", "ين", "تين", "ون", "ات", "ا", "وا", "تم")
+
+
+def _readings(word: str) -> set[str]:
+    """An Arabic word as written (less diacritics), light-stemmed, and less each prefix and suffix it may carry
+    (ورياضتهم: رياضة, ستتهم: تتهم, نظريتان: نظرية), so a common word in an uncommon form is not taken for a name."""
+    bare = strip_marks(word)  # wordfreq knows words as written, less their diacritics (not letter-folded)
+    found = {bare, light_stem(bare)}
+    for prefix in _PREFIXES:
+        for suffix in _SUFFIXES:
+            if bare.startswith(prefix) and bare.endswith(suffix) and len(bare) - len(prefix) - len(suffix) >= 3:
+                core = bare[len(prefix) : len(bare) - len(suffix)]
+                found.add(core)
+                if core.endswith("ت"):  # the feminine ة is written ت before an ending (مؤسستنا, أغنيتان)
+                    found.add(core[:-1] + "ة")
+    return found
 
 
 def names_without_counterpart(source: str, target: str) -> list[str]:

@@ -40,6 +40,7 @@ _AR_UNITS = _forms(
     "ثمان|ثماني|ثمانية:8 تسع|تسعة:9 عشر|عشرة:10 أحد|إحدى:1 "
     "ثنائي|ثنائية:2 ثلاثي|ثلاثية:3 رباعي|رباعية:4 خماسي|خماسية:5 سداسي|سداسية:6"
 )
+_AR_FOLD = _forms("ثنائي|ثنائية:2 ثلاثي|ثلاثية:3 رباعي|رباعية:4 خماسي|خماسية:5 سداسي|سداسية:6")  # -fold, -lateral
 _AR_TENS = _forms(
     "عشرون|عشرين:20 ثلاثون|ثلاثين:30 أربعون|أربعين:40 خمسون|خمسين:50 ستون|ستين:60 سبعون|سبعين:70 ثمانون|ثمانين:80 "
     "تسعون|تسعين:90"
@@ -111,8 +112,25 @@ def _value(number: float) -> str:
     return str(int(number)) if number == int(number) else f"{number:g}"
 
 
+_SUPERSCRIPTS = re.compile("[\u00b2\u00b3\u00b9\u2070-\u2079]")  # km², m³: a unit's power, not a number
+_ARABIC_DECIMAL_COMMA = re.compile("(?<=\\d)\u060c(?=\\d)")  # 15،00 is 15,00
+# Roman numerals of a name (Louis XVI, Tupua Tamasese Lealofi III, World War II): the number the Arabic says.
+# Only I, V and X: regnal numbers stay under 40, and DC, CD, MD are far more often abbreviations.
+_ROMAN = re.compile(r"(?<=[A-Za-z] )X{0,3}(?:IX|IV|V?I{0,3})\b")
+_ROMAN_VALUES = {"X": 10, "V": 5, "I": 1}
+
+
+def _roman(match: re.Match) -> str:
+    numeral = match.group(0)
+    if len(numeral) < 2:  # I, V, X alone are a pronoun, a letter or a mark far more often
+        return numeral
+    values = [_ROMAN_VALUES[c] for c in numeral]
+    return str(sum(-v if v < w else v for v, w in zip(values, values[1:] + [0])))
+
+
 def quantities(text: str) -> list[Quantity]:
     """The numbers of an Arabic or English text, in order, as values."""
+    text = _ROMAN.sub(_roman, _ARABIC_DECIMAL_COMMA.sub(",", _SUPERSCRIPTS.sub("", text)))
     tokens = _TOKEN.findall(to_western_digits(normalize(text)))
     found: list[Quantity] = []
     i = 0
@@ -140,6 +158,8 @@ def _read_number(tokens: list[str], i: int) -> tuple[Quantity | None, int]:
         value = table.get(token) if table is _EN_DECADES else _arabic_word(token, table)
         if value is not None:
             return Quantity(f"{value}s"), i + 1
+    if re.fullmatch(r"(?:[01]\d|2[0-3])[0-5]\d", token) and i + 1 < len(tokens) and tokens[i + 1] in ("gmt", "utc"):
+        return Quantity(_value(int(token[:2]) + int(token[2:]) / 60)), i + 1  # 1200 GMT is 12:00
     if re.fullmatch(r"\d+(?:[.,]\d+)*", token):
         number = _digits(token)
         if number is None:
@@ -151,6 +171,8 @@ def _read_number(tokens: list[str], i: int) -> tuple[Quantity | None, int]:
     value, after, weak = _number_words(tokens, i)
     if value is not None:
         return Quantity(_value(value), weak), after
+    if token in _EN_ORDINALS and i > 0 and tokens[i - 1] in ("a", "one"):
+        return None, i + 1  # "a third", "one-third": a fraction, which Arabic says in a word of its own (ثلث)
     for table in (_EN_ORDINALS, _AR_ORDINALS):
         value = table.get(token) if table is _EN_ORDINALS else _arabic_word(token, table)
         if value is not None:
@@ -213,7 +235,9 @@ def _number_words(tokens: list[str], i: int) -> tuple[float | None, int, bool]:
         return None, start + 1, False
     value = total + current
     words = tokens[start:i]
-    weak = value <= 2 and len(words) == 1
+    # One or two alone (Arabic says them with the dual), or "threefold" (ثلاثي: a trilateral summit, the Tri Nations),
+    # which a translation may give as a number or not: never reported, still matched.
+    weak = len(words) == 1 and (value <= 2 or _arabic_word(words[0], _AR_FOLD) is not None)
     return value, i, weak
 
 
