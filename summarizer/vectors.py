@@ -116,29 +116,21 @@ def to_matrix(vectors: list[Vector]) -> sp.csr_matrix:
     return sp.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(vectors), max(1, len(vocab))))
 
 
-def pairs_at_least(matrix: sp.csr_matrix, threshold: float, chunk: int = 500_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (i < j) of rows (L2-normalised, non-negative) whose cosine is at least threshold: (i, j, cosine).
+def pairs_at_least(matrix: sp.csr_matrix, threshold: float, block_cells: int = 4_000_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i < j) of rows (L2-normalised) whose cosine is at least threshold: (i, j, cosine).
 
-    Exact, without all n² products (prefix filtering, Bayardo et al. 2007): a row's most common words, as long as
-    their part of its norm stays under the threshold, cannot make a pair alike enough by themselves, so two rows
-    that are alike share one of their other, rarer words; only those pairs are scored. Cheap for a high threshold
-    (near-duplicates), where the rare words are a small part of each row.
+    A block of rows at a time against the rows after them, so memory stays at a block (16 MB of similarities)
+    however many rows there are.
     """
-    matrix = sp.csr_matrix(matrix, dtype=np.float64)
+    matrix = sp.csr_matrix(matrix)
     n = matrix.shape[0]
-    if n < 2:
+    step = max(16, block_cells // max(1, n))
+    found = []
+    for start in range(0, n, step):
+        block = (matrix[start : start + step] @ matrix[start:].T).toarray()
+        i, j = np.nonzero(np.triu(block >= threshold, k=1))
+        found.append((i + start, j + start, block[i, j]))
+    if not found:
         return np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros(0)
-    frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
-    order = np.lexsort((matrix.indices, -frequency[matrix.indices], rows))  # each row's entries, most common first
-    values, columns, rows = matrix.data[order], matrix.indices[order], rows[order]
-    squares = np.cumsum(values**2)
-    row_start = np.concatenate([[0.0], squares])[matrix.indptr[:-1]][rows]  # the running sum where each row starts
-    rare = np.sqrt(squares - row_start) >= threshold  # from the entry where the common part's norm reaches it
-    suffix = sp.csr_matrix((values[rare], (rows[rare], columns[rare])), shape=matrix.shape)
-    candidates = sp.triu(suffix @ matrix.T, k=1).tocoo()  # a pair alike enough shares a rare word of each of its rows
-    i, j = candidates.row, candidates.col
-    cosine = np.concatenate([np.asarray(matrix[i[s : s + chunk]].multiply(matrix[j[s : s + chunk]]).sum(axis=1)).ravel()
-                             for s in range(0, len(i), chunk)] or [np.zeros(0)])
-    keep = cosine >= threshold
-    return i[keep], j[keep], cosine[keep]
+    rows, cols, values = zip(*found)
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
