@@ -19,9 +19,10 @@ from pathlib import Path
 from summarizer.errors import ConfigError, ModelMissingError, UsageError
 from summarizer.settings import Settings
 
-REPO = Path(__file__).resolve().parent.parent
-MANIFESTS = REPO / "models"
-PROMPTS = REPO / "prompts"
+# Shipped inside the package, so an installed wheel has them; the checkout's models/ and prompts/ link here.
+DATA = Path(__file__).resolve().parent / "data"
+MANIFESTS = DATA / "models"
+PROMPTS = DATA / "prompts"
 TASKS = ("translate", "summarize")
 BACKENDS = ("seq2seq", "causal")
 _HF_ID = re.compile(r"^[\w.-]+/[\w.-]+$")

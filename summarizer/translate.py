@@ -8,14 +8,14 @@ from summarizer.errors import ModelMissingError
 from summarizer.faithfulness import Glossary, check_sentence
 from summarizer.models import run_model
 from summarizer.records import Article, SentencePair, TranslatedArticle
-from summarizer.registry import REPO, Manifest, Registry
+from summarizer.registry import MANIFESTS, Manifest, Registry
 
 TRANSLATABLE = {"ar"}
 
 
 def load_glossary(registry: Registry) -> Glossary:
     """The shipped glossary, then the user's ($SUMMARIZER_HOME/glossary.tsv), which wins."""
-    return Glossary.load(REPO / "models" / "glossary.tsv", registry.settings.home / "glossary.tsv")
+    return Glossary.load(MANIFESTS / "glossary.tsv", registry.settings.home / "glossary.tsv")
 
 
 def installed_translator(registry: Registry) -> tuple[Manifest, str | None]:
