@@ -58,11 +58,13 @@ EXIT_SOME_INPUTS_BAD = 1
 EXIT_USAGE = 2
 EXIT_NO_INPUT = 3
 
+_HELP = {"help_option_names": ["-h", "--help"]}  # -h too, on every command
 app = typer.Typer(
     help="Arabic news articles from many outlets into English briefings.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    context_settings=_HELP,
 )
 # Everything these print is data (titles, outlets, file names, error text): never read as rich markup or emoji codes,
 # where a title's "[/]" would crash the table and a "[link=…]" would turn into a link.
@@ -75,10 +77,18 @@ def out() -> Console:
     return Console(width=None if sys.stdout.isatty() else 160, **_PLAIN)
 
 
-models_app = typer.Typer(help="Models: list, pull, import, convert, verify.", no_args_is_help=True)
+models_app = typer.Typer(help="Models: list, pull, import, convert, verify.", no_args_is_help=True, context_settings=_HELP)
 app.add_typer(models_app, name="models")
 _GLOBAL: dict[str, object] = {}
 Device = Enum("Device", {value: value for value in CHOICES["device"]}, type=str)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from summarizer import __version__
+
+        print(f"summarizer {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -89,6 +99,7 @@ def _commands(
     ] = None,
     device: Annotated[Optional[Device], typer.Option(help="Where the models run (default: auto, a GPU when there is one).")] = None,
     threads: Annotated[Optional[int], typer.Option(min=0, help="CPU threads for the models (default: the backend decides).")] = None,
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_show_version, help="Print the version and exit.")] = False,
 ) -> None:
     """Arabic news articles from many outlets into English briefings."""
     _GLOBAL.clear()
@@ -100,9 +111,9 @@ def settings_from(**overrides: object) -> Settings:
     return Settings.resolve(**{**_GLOBAL, **{k: v for k, v in overrides.items() if v is not None}})
 
 
-eval_app = typer.Typer(help="Score the tool against gold data.", no_args_is_help=True)
+eval_app = typer.Typer(help="Score the tool against gold data.", no_args_is_help=True, context_settings=_HELP)
 app.add_typer(eval_app, name="eval")
-check_app = typer.Typer(help="Check translations or summaries made by any tool against their sources.", no_args_is_help=True)
+check_app = typer.Typer(help="Check translations or summaries made by any tool against their sources.", no_args_is_help=True, context_settings=_HELP)
 app.add_typer(check_app, name="check")
 
 
@@ -127,7 +138,7 @@ class TranslateFormat(str, Enum):
     txt = "txt"
 
 
-Paths = Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or - for standard input.")]
+Paths = Annotated[list[str], typer.Argument(metavar="PATH", help="Files, folders (recursive), globs, or - for standard input.")]
 
 
 def _warn(message: str) -> None:
@@ -237,7 +248,7 @@ def group(
 @handles_errors
 def eval_grouping(
     gold: Annotated[list[Path], typer.Option(help='Gold labels, JSONL lines {"id", "story"}; repeat with --articles for several windows.')],
-    paths: Annotated[Optional[list[str]], typer.Argument(help="The articles of a single --gold: files, folders, globs, or -.")] = None,
+    paths: Annotated[Optional[list[str]], typer.Argument(metavar="PATH", help="The articles of a single --gold: files, folders, globs, or -.")] = None,
     articles: Annotated[Optional[list[str]], typer.Option("--articles", help="The articles of each --gold, in the same order (one window each).")] = None,
     threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Grouping threshold to score (default 0.20).")] = None,
 ) -> None:
@@ -366,7 +377,7 @@ def _read_gold(path: Path) -> dict[str, str]:
 @app.command()
 @handles_errors
 def brief(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Inputs (default: seeds/).")] = None,
+    paths: Annotated[Optional[list[str]], typer.Argument(metavar="PATH", help="Inputs (default: seeds/).")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for briefing-DATE.md and .json.")] = Path("results"),
     date: Annotated[Optional[datetime], typer.Option(formats=["%Y-%m-%d"], help="The briefing's date (default: its newest article's that is not after today, else today).")] = None,
     days: Annotated[int, typer.Option(min=1, help="Days the briefing covers, ending on its date; stories with no article from then are left out (a note says so).")] = 1,
@@ -409,7 +420,7 @@ def _write_report(out_dir: Path, name: str, markdown: str, data: dict) -> None:
 @app.command()
 @handles_errors
 def compare(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Inputs (default: seeds/).")] = None,
+    paths: Annotated[Optional[list[str]], typer.Argument(metavar="PATH", help="Inputs (default: seeds/).")] = None,
     story: Annotated[Optional[str], typer.Option(help="Story id (from `summarizer group` or a briefing); default: the story most outlets cover.")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for compare-STORY.md and .json.")] = Path("results"),
     translator: Annotated[Optional[str], typer.Option(help="Model name, Hub id or folder (default: opus-mt-tc-big-ar-en).")] = None,
@@ -421,7 +432,7 @@ def compare(
     if story:
         chosen = next((s for s in stories if s.id == story), None)
         if chosen is None:
-            raise InputError(f"no story '{story}' in these inputs; stories: {', '.join(s.id for s in stories)}")
+            raise UsageError(f"no story '{story}' in these inputs; stories: {', '.join(s.id for s in stories)}")
     else:
         chosen = by_coverage(stories)[0]
     if len(chosen.articles) < 2:
@@ -592,8 +603,8 @@ def models_pull(name: Annotated[str, typer.Argument(help="A model name from `sum
 @models_app.command("import")
 @handles_errors
 def models_import(
-    name: Annotated[str, typer.Argument(help="The model name (or Hugging Face id) to register it under.")],
-    folder: Annotated[Path, typer.Argument(help="A model folder copied from elsewhere (config.json, *.safetensors, tokenizer).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The model name (or Hugging Face id) to register it under.")],
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A model folder copied from elsewhere (config.json, *.safetensors, tokenizer).")],
 ) -> None:
     """Register a model folder copied from elsewhere: the offline way to install a model."""
     registry = Registry.load(settings_from())
@@ -605,7 +616,7 @@ def models_import(
 @models_app.command("convert")
 @handles_errors
 def models_convert(
-    name: Annotated[str, typer.Argument(help="An installed model (name or folder).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="An installed model (name or folder).")],
     quantization: Annotated[str, typer.Option(help="int8 (CPU), int8_float16 or float16 (GPU).")] = "int8",
 ) -> None:
     """Make the CTranslate2 version of an installed model (used automatically from then on)."""
@@ -616,7 +627,7 @@ def models_convert(
 @models_app.command("verify")
 @handles_errors
 def models_verify(
-    name: Annotated[str, typer.Argument(help="An installed model (name or folder).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="An installed model (name or folder).")],
     text: Annotated[Optional[str], typer.Option(help="The input to try (default: one Arabic news sentence).")] = None,
 ) -> None:
     """Load a model and run one input: prints the engine (device, precision), load time and output."""

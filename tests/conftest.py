@@ -30,10 +30,12 @@ def seed_articles() -> dict[str, dict]:
 
 
 @pytest.fixture(autouse=True)
-def cpu_unless_testing_the_gpu(request, monkeypatch) -> None:
+def cpu_unless_testing_the_gpu(request, monkeypatch, tmp_path_factory) -> None:
     """The CLI runs on the CPU in tests, GPU or not, so outputs are the same everywhere; test_gpu.py tests the GPU."""
     if request.module.__name__ != "test_gpu":
         monkeypatch.setenv("SUMMARIZER_DEVICE", "cpu")
+    # Each test has a model store, cache and story store of its own, never the user's (~/.cache/summarizer).
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path_factory.mktemp("summarizer-home")))
     # Nor does a developer's own config file (~/.config/summarizer/config.toml) reach the tests.
     monkeypatch.delenv("SUMMARIZER_CONFIG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(ROOT / "tests" / "no-config-here"))

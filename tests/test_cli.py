@@ -205,3 +205,15 @@ def test_a_bad_config_file_is_one_line_that_names_it(runner, tmp_path, monkeypat
     monkeypatch.setenv("SUMMARIZER_CONFIG", str(tmp_path / "missing.toml"))  # named, so it must be there
     result = runner.invoke(app, ["models", "list"])
     assert result.exit_code == 2 and "missing.toml'" in result.stderr and "no such file" in result.stderr
+
+
+def test_help_and_version_everywhere(runner, seeds_dir):
+    from summarizer import __version__
+
+    assert runner.invoke(app, ["--version"]).stdout == f"summarizer {__version__}\n"
+    for command in (["-h"], ["brief", "-h"], ["models", "-h"], ["models", "import", "-h"], ["check", "translation", "-h"], ["eval", "-h"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0 and result.stdout.startswith("Usage: "), command  # CliRunner names the program "root"
+    assert "[PATH]..." in runner.invoke(app, ["brief", "-h"]).stdout
+    unknown = runner.invoke(app, ["compare", str(seeds_dir), "--story", "nope"])
+    assert unknown.exit_code == 2 and "no story 'nope'" in unknown.stderr  # a usage error, as every other
