@@ -30,6 +30,7 @@ from summarizer.grouping import by_coverage
 from summarizer.ingest import json_lines
 from summarizer.models import convert, import_model, pull, statuses, verify
 from summarizer.pipeline import group_stories, load_articles
+from summarizer.progress import listening
 from summarizer.records import Article, Problem, Story
 from summarizer.registry import Manifest, Registry
 from summarizer.render import (
@@ -138,7 +139,32 @@ class TranslateFormat(str, Enum):
     txt = "txt"
 
 
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress; only warnings and errors on stderr.")]
 Paths = Annotated[list[str], typer.Argument(metavar="PATH", help="Files, folders (recursive), globs, or - for standard input.")]
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool = False):
+    """Show the library's progress on stderr (a bar per step) while inside, on a terminal and unless quiet."""
+    if quiet or not err.is_terminal:
+        yield
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    tasks: dict[str, object] = {}
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bars:
+
+        def show(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bars.add_task(step, total=total or None)
+            if total:
+                bars.update(tasks[step], completed=done, total=total)
+            elif done:  # a step with no count has ended
+                bars.update(tasks[step], completed=1, total=1)
+
+        with listening(show):
+            yield
 
 
 def _warn(message: str) -> None:
@@ -385,7 +411,7 @@ def brief(
     summarizer_name: Annotated[Optional[str], typer.Option("--summarizer", help="extractive (default), or a model name, Hub id or folder.")] = None,
     translator: Annotated[Optional[str], typer.Option(help="Model name, Hub id or folder (default: opus-mt-tc-big-ar-en).")] = None,
     store: Annotated[bool, typer.Option(help="Keep story ids across runs and mark new/updated stories (--no-store: this input alone).")] = True,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """The daily briefing: stories ranked, summarised in Arabic and English, every sentence cited."""
     import time
@@ -396,7 +422,7 @@ def brief(
     articles, problems = _read_articles(paths or ["seeds/"], settings)
     registry = Registry.load(settings)
     with ResultCache(settings.cache_path, warn=_warn) as cache:
-        with err.status("grouping, summarising, translating…", spinner="dots") if not quiet else contextlib.nullcontext():
+        with _progress(quiet):
             briefing = build_briefing(articles, settings, registry, cache, size, date.date().isoformat() if date else None, days, store, _warn)
     for note in briefing.notes:
         err.print(f"summarizer: {note}")
@@ -424,11 +450,13 @@ def compare(
     story: Annotated[Optional[str], typer.Option(help="Story id (from `summarizer group` or a briefing); default: the story most outlets cover.")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for compare-STORY.md and .json.")] = Path("results"),
     translator: Annotated[Optional[str], typer.Option(help="Model name, Hub id or folder (default: opus-mt-tc-big-ar-en).")] = None,
+    quiet: Quiet = False,
 ) -> None:
     """How outlets covered one story: shared facts, facts only one reports, differing numbers, quotes."""
     settings = settings_from(translator=translator)
     articles, problems = _read_articles(paths or ["seeds/"], settings)
-    stories = group_stories(articles, settings, warn=_warn)
+    with _progress(quiet):
+        stories = group_stories(articles, settings, warn=_warn)
     if story:
         chosen = next((s for s in stories if s.id == story), None)
         if chosen is None:
@@ -438,14 +466,15 @@ def compare(
     if len(chosen.articles) < 2:
         raise InputError(f"story {chosen.id} has one article: nothing to compare")
     result = compare_articles(list(chosen.articles))
-    with ResultCache(settings.cache_path, warn=_warn) as cache:
+    with ResultCache(settings.cache_path, warn=_warn) as cache, _progress(quiet):
         texts = [c.text for c in result.shared + result.unique] + [q.text for q in result.quotes]
         english, missing = english_of(texts, Registry.load(settings), cache)
     notes = [f"{missing}; the Arabic is shown"] if missing else []
     for note in notes:
         err.print(f"summarizer: {note}")
     _write_report(out_dir, f"compare-{chosen.id}", comparison_markdown(result, chosen.id, chosen.title, english, notes), comparison_dict(result, chosen.id, chosen.title, english, notes))
-    err.print(f"summarizer: wrote {out_dir}/compare-{chosen.id}.md and .json")
+    if not quiet:
+        err.print(f"summarizer: wrote {out_dir}/compare-{chosen.id}.md and .json")
     if problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 
@@ -458,13 +487,14 @@ def translate(
     format: Annotated[TranslateFormat, typer.Option("--format", "-f", help="md, json (sentence alignment and checks) or txt.")] = TranslateFormat.md,
     bilingual: Annotated[bool, typer.Option(help="Markdown: each Arabic paragraph (right-to-left) above its English.")] = False,
     translator: Annotated[Optional[str], typer.Option(help="Model name, Hugging Face id or folder (default: opus-mt-tc-big-ar-en).")] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Translate articles into English: cleaned first, paragraphs kept, every sentence checked."""
     settings = settings_from()
     articles, problems = _read_articles(paths, settings)
     registry = Registry.load(settings)
     manifest = registry.resolve(translator or settings.translator, "translate")
-    with ResultCache(settings.cache_path, warn=_warn) as cache:
+    with ResultCache(settings.cache_path, warn=_warn) as cache, _progress(quiet):
         docs = translate_articles(articles, registry, manifest, cache)
     if format is TranslateFormat.json:
         text = json.dumps([d.to_dict() for d in docs] if len(docs) > 1 else docs[0].to_dict(), ensure_ascii=False, indent=2) + "\n"

@@ -27,6 +27,7 @@ from summarizer.errors import (
     SummarizerError,
     UsageError,
 )
+from summarizer.progress import report, step
 from summarizer.registry import Manifest, Registry, write_record
 from summarizer.settings import Settings
 
@@ -156,14 +157,21 @@ def run_model(
     found = cache.get_many(keys) if cache else {}
     todo = sorted({key: text for key, text in zip(keys, inputs) if key not in found}.items())
     if todo:
-        backend = _load(registry, manifest, converted)
+        with step(f"loading {manifest.name}"):
+            backend = _load(registry, manifest, converted)
+        label = {"translate": "translating", "summarize": "summarising"}.get(stage, stage) + f" with {manifest.name}"
+        finished = 0
+        report(label, 0, len(todo))
 
         def keep(done: dict[int, Generation]) -> None:
             # Stored batch by batch: a run killed halfway keeps what it finished, and the rerun starts from there.
+            nonlocal finished
             fresh = {todo[i][0]: {"text": out.text, "pieces": out.pieces} for i, out in done.items()}
             if cache:
                 cache.put_many(stage, manifest.name, fresh)
             found.update(fresh)
+            finished += len(done)
+            report(label, finished, len(todo))
 
         generate(backend, [backend.chat(text) for _, text in todo], params, settings.batch_tokens, finished=keep)
     return [Generation(found[key]["text"], found[key].get("pieces", 1)) for key in keys]

@@ -11,6 +11,7 @@ from summarizer.errors import OutputError
 from summarizer.grouping import build_stories, cluster, nodes_for
 from summarizer.ingest import read_inputs
 from summarizer.outlets import OutletBook
+from summarizer.progress import step
 from summarizer.records import Article, Problem, Story
 from summarizer.settings import Settings
 from summarizer.store import StoryStore, connect
@@ -40,6 +41,12 @@ def group_stories(
     if not unique:
         return []
     today = today or dt.date.today()
+    with step(f"grouping {len(unique)} articles"):
+        return _grouped(unique, settings, use_store, warn, today)
+
+
+def _grouped(unique: list[Article], settings: Settings, use_store: bool, warn: Callable[[str], None], today: dt.date) -> list[Story]:
+    """group_stories of distinct articles."""
     store = _story_store(settings, warn) if use_store else None
     try:
         earlier = store.story_of((a.id for a in unique), before=today) if store else {}

@@ -182,3 +182,16 @@ def test_eval_translation_runs_sacrebleu(runner, registry, tmp_path, monkeypatch
     assert result.exit_code == 0, result.output
     scores = json.loads(result.stdout)
     assert scores["lines"] == 2 and 0 <= scores["chrf"] <= 1 and scores["bleu_signature"].startswith("nrefs:1")
+
+
+def test_translation_reports_its_progress(registry):
+    from summarizer.progress import listening
+
+    heard: list[tuple[str, int, int]] = []
+    registry.settings = dataclasses.replace(registry.settings, batch_tokens=1)  # one sentence a batch
+    with listening(lambda *step: heard.append(step)):
+        translate_articles([article("a", f"{P1}\\n\\n{P2}")], registry, registry.get("tiny-marian"), ResultCache(registry.settings.home / "c.sqlite"))
+    steps = [h for h in heard if h[0].startswith("translating")]
+    total = steps[0][2]
+    assert heard[:2] == [("loading tiny-marian", 0, 0), ("loading tiny-marian", 1, 0)] and steps[0] == ("translating with tiny-marian", 0, total) and total >= 4
+    assert [done for _, done, _ in steps] == list(range(total + 1))  # a step after each batch, up to all of them
