@@ -254,12 +254,17 @@ def _is_caption(norm: str) -> bool:
     return bool(_PHOTO_CREDIT.search(norm) or _CAPTION_START.match(norm))
 
 
+# A dateline: the place and the agency, then the dashes the story's first sentence follows ("دبي (CNN)--").
+_DATELINE = re.compile(r"(?:\([^()]{1,30}\)\s*)?[-–—]{1,2}\s*$")
+
+
 def _looks_like_headline(line: str, norm: str) -> bool:
-    """A short first line that does not end like a sentence (a question mark may end a headline)."""
+    """A short first line that does not end like a sentence (a question mark may end a headline), nor a dateline."""
     words = word_count(line)
     return (
         3 <= words <= 30
         and not _SENTENCE_END.search(line)
+        and not _DATELINE.search(line)
         and not _is_caption(norm)
         and not _STAFF.match(norm)
         and not _APP_PROMPT.search(norm)

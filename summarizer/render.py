@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -101,7 +102,12 @@ def briefing_markdown(b) -> str:
     other = [s for s in b.stories if len(s.story.articles) == 1]
     span = f"{b.first} to {b.last}" if b.first and b.first != b.last else (b.first or "dates not stated")
     stories = f"{len(b.stories)} stor{'y' if len(b.stories) == 1 else 'ies'}"
-    lines = [f"# Briefing {escape_md(b.date)}", "",
+    # Undated articles say nothing of when the news happened: the title says so, not "Briefing <today>" for old news.
+    read_on = dt.date.today().isoformat()
+    title = f"Briefing {escape_md(b.date)}"
+    if not b.first:
+        title = f"Briefing of undated articles, read on {read_on}" if b.date == read_on else f"{title} (undated articles, read on {read_on})"
+    lines = [f"# {title}", "",
              f"{stories} from {len(b.sources)} articles by {len({a.outlet for a in b.sources if a.outlet})} known outlets; articles published {escape_md(span)}.", ""]
     for note in b.notes:
         lines += [f"> **Note:** {escape_md(note)}", ""]
@@ -122,7 +128,8 @@ def briefing_markdown(b) -> str:
         lines.append("")
     lines += ["## Sources", ""]
     for n, a in enumerate(b.sources, 1):
-        link = f" {link_md(a.url)}" if a.url else ""
+        # No URL: the file it was read from, so the reader can open the cited page.
+        link = f" {link_md(a.url)}" if a.url else f" file: {escape_md(str(a.source))}" if a.source.path != "-" else ""
         lines.append(f'{n}. <a id="src-{n}"></a>{escape_md(a.outlet or "outlet unknown")} — {escape_md(a.title or _first_words(a.text))} ({escape_md(a.published or "date unknown")}){link}')
     lines += ["", "---", ""]
     lines.append("Models: " + "; ".join(f"{escape_md(m['name'])} ({escape_md(m['licence'])}, revision {escape_md(str(m['revision']))})" for m in b.models) + ".")

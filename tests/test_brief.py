@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 from summarizer.cli import app
 from summarizer.models import import_model
 from summarizer.registry import Registry
+from summarizer.render import escape_md
 from summarizer.settings import Settings
 from tiny_models import write_manifest
 
@@ -61,7 +62,7 @@ def test_article_text_cannot_change_the_document_structure(runner, tmp_path):
     assert "<script>" not in html and "<img" not in html and 'href="http://e.vil"' not in html
     assert not any(t.type == "table_open" for t in tokens)
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
-    assert headings == ["Briefing 2024-06-20", "Contents", "Other reports", "Sources"]
+    assert headings[0].startswith("Briefing 2024-06-20 (undated articles, read on ") and headings[1:] == ["Contents", "Other reports", "Sources"]
     jsonschema.validate(data, SCHEMA)
 
 
@@ -207,3 +208,15 @@ def test_brief_passes_english_through_and_reports_other_languages(runner, tmp_pa
     en, fa = stories[by_id["en1"]], stories[by_id["fa1"]]
     assert en["headline_en"] == "Earthquake off Hokkaido" and [s["en"] for s in en["summary"]["sentences"]] == [english]
     assert all("not translated" in " ".join(s["flags"]) for s in fa["summary"]["sentences"])
+
+
+def test_undated_input_says_so_and_sources_without_a_url_name_their_file(runner, seeds_dir, tmp_path):
+    md, data, _ = run_brief(runner, tmp_path / "home", tmp_path / "out", seeds_dir)
+    import datetime as dt
+
+    assert md.startswith(f"# Briefing 2024-06-20 (undated articles, read on {dt.date.today().isoformat()})\n")  # the seeds carry no date
+    today = runner.invoke(app, ["brief", str(seeds_dir), "--out", str(tmp_path / "today"), "-q"], env={"SUMMARIZER_HOME": str(tmp_path / "home")})
+    assert today.exit_code == 0
+    assert next((tmp_path / "today").glob("*.md")).read_text(encoding="utf-8").startswith("# Briefing of undated articles, read on ")
+    sources = md.split("## Sources", 1)[1]
+    assert all(f"file: {escape_md(str(seeds_dir / name))}" in sources for name in ("000_c59e7ca5740bb6d3.txt", "004_2cdb75e8bbadff21.txt"))

@@ -278,3 +278,11 @@ def test_json_lines_end_at_newline_only(tmp_path):
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\r\n", encoding="utf-8")
     articles, problems = load([path])
     assert [a.id for a in articles] == ["a", "b"] and problems == []
+
+
+def test_a_dateline_is_not_a_headline(tmp_path):
+    page = tmp_path / "cnn.txt"
+    page.write_text("دبي، الإمارات العربية المتحدة (CNN)--\nأعلن الرئيس الروسي الأربعاء أنه سيزور كوريا الشمالية في زيارة تستمر يومين.\n\n"
+                    "وقال الكرملين إن الزيارة ستشهد توقيع اتفاقيات مهمة بين البلدين في مجالات عدة.\n", encoding="utf-8")
+    (article,) = [a for a in load_articles([str(page)], Settings.resolve(env={})) if isinstance(a, Article)]
+    assert article.title is None and article.text.startswith("أعلن الرئيس الروسي")
