@@ -499,7 +499,7 @@ def translate(
     if format is TranslateFormat.json:
         text = json.dumps([d.to_dict() for d in docs] if len(docs) > 1 else docs[0].to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif format is TranslateFormat.txt:
-        text = "\n".join(translation_text(d) for d in docs)
+        text = "\n* * *\n\n".join(translation_text(d) for d in docs)  # each article opens with its title
     else:
         text = "\n---\n\n".join(translation_markdown(d, bilingual) for d in docs)
     for d in docs:
@@ -507,7 +507,9 @@ def translate(
             err.print(f"summarizer: {d.article.source}: {d.status}")
     flagged = sum(len(d.flagged) for d in docs)
     if flagged:
-        err.print(f"summarizer: {flagged} sentence(s) failed a check; see the Checks section or the JSON flags")
+        where = {TranslateFormat.md: "see the Checks section", TranslateFormat.json: "see each sentence's flags",
+                 TranslateFormat.txt: "plain text has no room for them: --format md or json shows them"}[format]
+        err.print(f"summarizer: {flagged} sentence(s) failed a check; {where}")
     if out_file:
         write_atomic(out_file, text)
     else:

@@ -123,8 +123,13 @@ def briefing_markdown(b) -> str:
         lines += ['<a id="other-reports"></a>', "", "## Other reports", ""]
         for s in other:
             article = s.story.articles[0]
-            text = escape_md((s.english[0].target if s.english else (s.summary.sentences[0].text if s.summary.sentences else "")) or "")
-            lines.append(f"- **{escape_md(_headline(s))}** — {escape_md(article.outlet or 'outlet unknown')}, {escape_md(article.published or 'date unknown')}. {text} {_cites([b.number(article)])}")
+            if s.english and not _unusable(s):
+                text = escape_md(s.english[0].target) + _failed(s.english[0])
+            else:
+                text = escape_md(s.summary.sentences[0].text if s.summary.sentences else "")
+            # A headline when the article has one; without, the headline would be the same lead cut short.
+            head = f"**{escape_md(_headline(s))}** — " if article.title else ""
+            lines.append(f"- {head}{escape_md(article.outlet or 'outlet unknown')}, {escape_md(article.published or 'date unknown')}. {text} {_cites([b.number(article)])}")
         lines.append("")
     lines += ["## Sources", ""]
     for n, a in enumerate(b.sources, 1):
@@ -146,7 +151,10 @@ def _story_block(b, n: int, s) -> list[str]:
         english = []
         for pair, sentence in zip(s.english, summary.sentences):
             marks = _cites([b.number(story.articles[i]) for i in sentence.citations])
-            english.append(f"{escape_md(pair.target)} {marks}")
+            english.append(f"{escape_md(pair.target)}{_failed(pair)} {marks}")
+        if _unusable(s):
+            failed = sum(bool(p.flags) for p in s.english)
+            lines += [f"> **Note:** the English failed its checks in {failed} of {len(s.english)} sentences: not usable; read the Arabic below.", ""]
         lines += [" ".join(english), ""]
     arabic = " ".join(
         f"{escape_html(sentence.text)} " + "".join(f'<a href="#src-{b.number(story.articles[i])}">[{b.number(story.articles[i])}]</a>' for i in sentence.citations)
@@ -160,14 +168,25 @@ def _story_block(b, n: int, s) -> list[str]:
             cites = " ".join(f"{_cites([b.number(story.articles[a])])} «{escape_md(_first_words(text, 30))}»" for (a, _), text in zip(sentence.sources, sentence.evidence))
             lines.append(f"- {k}. {cites}")
         lines += ["", "</details>", ""]
-    flags = list(summary.flags) + [f for sentence in summary.sentences for f in sentence.flags] + [f for pair in s.english for f in pair.flags]
+    flags = list(summary.flags) + [f for sentence in summary.sentences for f in sentence.flags]  # the translation's: inline
     if flags:
         lines += ["Checks: " + "; ".join(escape_md(f) for f in dict.fromkeys(flags)), ""]
     return lines
 
 
 def _headline(s) -> str:
-    return (s.headline.target if s.headline and s.headline.target else s.story.title) or "(untitled)"
+    english = s.headline.target if s.headline and s.headline.target and not _unusable(s) else None
+    return (english or s.story.title) or "(untitled)"
+
+
+def _failed(pair: SentencePair) -> str:
+    """The checks an English sentence failed, marked beside it (empty when it passed)."""
+    return f" ⚠ *{escape_md('; '.join(pair.flags))}*" if pair.flags else ""
+
+
+def _unusable(s) -> bool:
+    """Whether most of a story's English sentences failed a check: then its Arabic is the one to read."""
+    return bool(s.english) and sum(bool(p.flags) for p in s.english) * 2 > len(s.english)
 
 
 def _first_words(text: str, n: int = 12) -> str:

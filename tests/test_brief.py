@@ -220,3 +220,21 @@ def test_undated_input_says_so_and_sources_without_a_url_name_their_file(runner,
     assert next((tmp_path / "today").glob("*.md")).read_text(encoding="utf-8").startswith("# Briefing of undated articles, read on ")
     sources = md.split("## Sources", 1)[1]
     assert all(f"file: {escape_md(str(seeds_dir / name))}" in sources for name in ("000_c59e7ca5740bb6d3.txt", "004_2cdb75e8bbadff21.txt"))
+
+
+def test_failed_translation_checks_show_beside_their_sentences(runner, seeds_dir, tmp_path, tiny_models):
+    """The tiny random translator fails its checks: each failure is marked where it is read, and a story whose
+    English mostly failed says so and keeps its Arabic headline."""
+    home = tmp_path / "home"
+    write_manifest(home, "tiny-marian", "translate", "seq2seq", 64, {"num_beams": 1, "max_new_tokens": 8})
+    registry = Registry.load(Settings.resolve(env={}, home=home, device="cpu"))
+    import_model(registry, registry.get("tiny-marian"), tiny_models["marian"])
+    md, data, _ = run_brief(runner, home, tmp_path / "out", seeds_dir, extra=("--translator", "tiny-marian"))
+    story = data["stories"][0]
+    block = md.split(f'<a id="{story["id"]}"></a>', 1)[1].split("<a id=", 1)[0]
+    english = [s for s in story["summary"]["sentences"] if s["en"]]
+    failed = [s for s in english if any(not f.startswith("unsupported") for f in s["flags"])]
+    assert failed and block.count("⚠") >= len(failed)
+    if 2 * len(failed) > len(english):
+        assert "not usable; read the Arabic below" in block
+        assert block.split("\n", 3)[2] == f"## 1. {escape_md(story['title_ar'])}"

@@ -165,6 +165,10 @@ def test_translate_cli_formats(runner, registry, seeds_dir, tmp_path, monkeypatc
         assert text.startswith("# ") and "## Checks" in text and "tiny-marian" in text
     else:
         assert len(text.strip().split("\n\n")) == 27  # title + 26 paragraphs
+        assert "Checks section" not in result.stderr and "--format md or json shows them" in result.stderr
+        two = runner.invoke(app, ["translate", str(seeds_dir / "003_3e239438a72b5b22.txt"), str(seeds_dir / "001_ea2139a9c9054741.txt"), "--format", "txt"])
+        first, second = two.stdout.split("\n* * *\n\n")  # articles apart, each opening with its title
+        assert first.startswith(text.split("\n", 1)[0]) and second.split("\n", 1)[0]
 
 
 def test_translate_cli_missing_model_names_the_fix(runner, seeds_dir, tmp_path, monkeypatch):
