@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/summary_speed.py
 	$(BIN)/python bench/brief_speed.py
 	$(BIN)/python bench/brief_memory.py
+	$(BIN)/python bench/compare_quality.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

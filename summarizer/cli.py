@@ -310,6 +310,31 @@ def eval_grouping(
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 
 
+@eval_app.command("compare")
+@handles_errors
+def eval_compare(
+    gold: Annotated[Path, typer.Option(help="Gold facts, one JSON line a story (../shared/eval/compare/gold_facts.jsonl).")],
+    paths: Annotated[list[str], typer.Argument(metavar="PATH", help="Files holding the stories' articles (the windows' articles files).")],
+) -> None:
+    """Pairwise precision, recall and F1 of the outlet comparison's shared facts, and the number disagreements it
+    finds, against gold facts (JSON on stdout): pooled over the stories, per story, lenient precision beside."""
+    from summarizer.compare_eval import pooled, read_gold, score_story
+
+    settings = settings_from()
+    found, problems = _read_articles(paths, settings)
+    by_id = {a.id: a for a in found}
+    records = read_gold(gold)
+    missing = sorted({i for r in records for i in r["articles"]} - set(by_id))
+    if missing:
+        raise InputError(f"{len(missing)} article(s) of {gold} are not in the inputs (first: {missing[0]}); give the files that hold them")
+    scores = [score_story(r, by_id) for r in records]
+    stories = [{"story": s.story, "gold_pairs": s.gold_pairs, "tool_pairs": s.tool_pairs, "hits": s.hits,
+                "numbers_gold": s.numbers_gold, "numbers_found": s.numbers_found, "numbers_false": s.numbers_false} for s in scores]
+    sys.stdout.write(json.dumps({**pooled(scores), "per_story": stories}, indent=2) + "\n")
+    if problems:
+        raise typer.Exit(EXIT_SOME_INPUTS_BAD)
+
+
 @check_app.command("translation")
 @handles_errors
 def check_translation_command(

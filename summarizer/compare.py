@@ -72,12 +72,12 @@ class Comparison:
     quotes: tuple[Quote, ...]
 
 
-def compare(articles: list[Article]) -> Comparison:
+def compare(articles: list[Article], claim_similarity: float = CLAIM_SIMILARITY) -> Comparison:
     """Align the articles' sentences into claims and sort them into what is shared, unique, or disputed."""
     pool = candidates(articles)
     claims = [
         Claim(pool[members[0]].text, tuple((pool[i].article, pool[i]) for i in members))
-        for members in _align(pool, similarities(_within_story([text_vector(c.text) for c in pool])))
+        for members in _align(pool, similarities(_within_story([text_vector(c.text) for c in pool])), claim_similarity)
     ]
     shared = sorted((c for c in claims if len(c.articles) > 1), key=lambda c: (-len(c.articles), c.reports[0][1].article, c.reports[0][1].position))
     unique = [c for c in claims if len(c.articles) == 1]
@@ -88,7 +88,7 @@ def compare(articles: list[Article]) -> Comparison:
     return Comparison(tuple(articles), tuple(shared), tuple(unique), tuple(_number_differences(shared)), tuple(_quotes(pool)))
 
 
-def _align(pool: list[Candidate], similarity: np.ndarray) -> list[list[int]]:
+def _align(pool: list[Candidate], similarity: np.ndarray, threshold: float = CLAIM_SIMILARITY) -> list[list[int]]:
     """Sentences grouped into claims: at most one sentence an article, each claim's sentences alike on average.
 
     Links are pairs of sentences that are each other's closest in the other article and similar
@@ -101,7 +101,7 @@ def _align(pool: list[Candidate], similarity: np.ndarray) -> list[list[int]]:
         by_article.setdefault(a, []).append(i)
     closest = {(i, a): max(idx, key=lambda j: similarity[i, j]) for i in range(len(pool)) for a, idx in by_article.items() if a != owner[i]}
     links = sorted(
-        ((similarity[i, j], i, j) for (i, a), j in closest.items() if i < j and closest[j, owner[i]] == i and similarity[i, j] >= CLAIM_SIMILARITY),
+        ((similarity[i, j], i, j) for (i, a), j in closest.items() if i < j and closest[j, owner[i]] == i and similarity[i, j] >= threshold),
         key=lambda link: (-link[0], link[1], link[2]),
     )
     group = {i: [i] for i in range(len(pool))}  # sentence -> the members of its group (shared list)
@@ -109,7 +109,7 @@ def _align(pool: list[Candidate], similarity: np.ndarray) -> list[list[int]]:
         a, b = group[i], group[j]
         if a is b or {owner[k] for k in a} & {owner[k] for k in b}:
             continue
-        if similarity[np.ix_(a, b)].mean() < CLAIM_SIMILARITY:
+        if similarity[np.ix_(a, b)].mean() < threshold:
             continue
         a.extend(b)
         for k in b:

@@ -86,3 +86,26 @@ def test_compare_markdown_keeps_article_text_inert():
     md = comparison_markdown(compare(hostile), "s-1", "عنوان", {}, [])
     html = MarkdownIt("commonmark").render(md)
     assert "evil.example" in md and 'href="https://evil.example"' not in html and "<code>" not in html
+
+
+def test_eval_compare_scores_pairs_against_gold_facts(runner, seeds_dir, tmp_path):
+    """The README's pairwise scoring on a gold of one fact: the two 'all areas' Kremlin sentences. The comparison puts
+    a third Kremlin sentence in their claim: three tool pairs, one of them gold; lenient precision drops the two with
+    the sentence the gold does not list."""
+    from summarizer.arabic import split_sentences
+    from summarizer.pipeline import load_articles
+    from summarizer.settings import Settings
+
+    articles = [a for a in load_articles([str(seeds_dir)], Settings.resolve(env={})) if isinstance(a, Article)][:4]
+    kremlin = [(a.id, s) for a in articles for p in a.paragraphs for s in split_sentences(p) if "الكرملين" in s and "المجالات" in s]
+    assert len(kremlin) == 2
+    record = {"window": "seeds", "story": "putin-pyongyang", "articles": [a.id for a in articles], "duplicates": {},
+              "facts": [{"fact": "the Kremlin wants cooperation in all areas", "reports": [{"article": i, "sentence": s} for i, s in kremlin]}],
+              "numbers_differ": []}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "compare", "--gold", str(gold), str(seeds_dir)])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert (scores["gold_pairs"], scores["hits"], scores["recall"]) == (1, 1, 1.0)
+    assert scores["lenient_precision"] == 1.0 and scores["precision"] == round(1 / scores["tool_pairs"], 4)

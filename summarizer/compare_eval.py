@@ -1,0 +1,125 @@
+"""Scores of the outlet comparison against gold facts (../shared/eval/compare/README.md): pairwise shared facts and
+number disagreements found."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from summarizer.arabic import normalize
+from summarizer.compare import Comparison, compare
+from summarizer.ingest import json_lines
+from summarizer.records import Article
+
+Sentence = tuple[str, int]  # (article id, index of the gold sentence in that article)
+
+
+@dataclass
+class StoryScore:
+    """One gold story: the tool's pairs against the gold's, and the number disagreements."""
+
+    story: str
+    tool_pairs: int = 0
+    gold_pairs: int = 0
+    hits: int = 0
+    lenient_pairs: int = 0  # tool pairs between two sentences the gold lists
+    numbers_gold: int = 0
+    numbers_found: int = 0
+    numbers_false: int = 0
+    misses: list[str] = field(default_factory=list)
+
+
+def read_gold(path: Path) -> list[dict]:
+    """The gold records, one a story."""
+    return [json.loads(line) for line in json_lines(path.read_text(encoding="utf-8")) if line.strip()]
+
+
+def score_story(record: dict, articles: dict[str, Article], claim_similarity: float | None = None) -> StoryScore:
+    """Run the comparison on the story's articles (in the gold's order) and score it."""
+    members = [articles[i] for i in record["articles"] if i in articles]
+    result = compare(members) if claim_similarity is None else compare(members, claim_similarity)
+    gold_sentences = _gold_sentences(record)
+    score = StoryScore(record["story"])
+    gold, listed = set(), set()
+    for fact in record["facts"]:
+        reports = [(r["article"], gold_sentences[r["article"]].index(r["sentence"])) for r in fact["reports"]]
+        listed |= set(reports)
+        gold |= {_pair(*p) for p in itertools.combinations(reports, 2) if p[0][0] != p[1][0]}
+    tool = set()
+    for claim in result.shared:
+        matched = [(members[a].id, _match(c.text, gold_sentences.get(members[a].id, []))) for a, c in claim.reports]
+        tool |= {_pair(*p) for p in itertools.combinations(matched, 2) if p[0][0] != p[1][0]}
+    score.gold_pairs, score.tool_pairs, score.hits = len(gold), len(tool), len(tool & gold)
+    score.lenient_pairs = sum(1 for pair in tool if all(s in listed for s in pair))
+    _score_numbers(record, result, members, gold_sentences, score)
+    return score
+
+
+def _pair(a: tuple, b: tuple) -> tuple:
+    """An unordered pair of sentences, in one order (a sentence the gold lacks is named by its text)."""
+    return tuple(sorted((a, b), key=lambda s: (s[0], str(s[1]))))
+
+
+def _gold_sentences(record: dict) -> dict[str, list[str]]:
+    """Each article's gold sentences, in a fixed order (the index is a sentence's name)."""
+    found: dict[str, list[str]] = {}
+    for fact in record["facts"]:
+        for r in fact["reports"]:
+            found.setdefault(r["article"], [])
+            if r["sentence"] not in found[r["article"]]:
+                found[r["article"]].append(r["sentence"])
+    for quantity in record["numbers_differ"]:
+        for v in quantity["values"]:
+            found.setdefault(v["article"], [])
+            if v["sentence"] not in found[v["article"]]:
+                found[v["article"]].append(v["sentence"])
+    return found
+
+
+def _match(text: str, sentences: list[str]) -> int | str:
+    """The gold sentence a tool sentence is (most word overlap, at least half of the shorter), else the text."""
+    words = Counter(normalize(text).split())
+    best, best_share = None, 0.5
+    for k, sentence in enumerate(sentences):
+        other = Counter(normalize(sentence).split())
+        share = sum((words & other).values()) / max(1, min(sum(words.values()), sum(other.values())))
+        if share >= best_share:
+            best, best_share = k, share
+    return best if best is not None else text
+
+
+def _score_numbers(record: dict, result: Comparison, members: list[Article], gold_sentences: dict[str, list[str]], score: StoryScore) -> None:
+    """A gold disagreement is found when a disputed claim holds sentences of two of its articles' values."""
+    score.numbers_gold = len(record["numbers_differ"])
+    disputed = [{(members[a].id, _match(c.text, gold_sentences.get(members[a].id, []))) for a, c in claim.reports} for claim, _ in result.numbers]
+    used = set()
+    for quantity in record["numbers_differ"]:
+        values = {(v["article"], gold_sentences[v["article"]].index(v["sentence"])) for v in quantity["values"]}
+        hit = next((k for k, sentences in enumerate(disputed) if len({a for a, _ in sentences & values}) >= 2), None)
+        if hit is not None:
+            score.numbers_found += 1
+            used.add(hit)
+    score.numbers_false = len(disputed) - len(used)
+
+
+def pooled(scores: list[StoryScore]) -> dict:
+    """Micro (pooled) and macro scores over stories."""
+    def prf(hits: int, tool: int, gold: int) -> tuple[float, float, float]:
+        p, r = hits / tool if tool else 0.0, hits / gold if gold else 0.0
+        return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+    hits, tool, gold = (sum(getattr(s, k) for s in scores) for k in ("hits", "tool_pairs", "gold_pairs"))
+    lenient = sum(s.lenient_pairs for s in scores)
+    p, r, f = prf(hits, tool, gold)
+    per_story = [prf(s.hits, s.tool_pairs, s.gold_pairs)[2] for s in scores]
+    return {
+        "stories": len(scores), "gold_pairs": gold, "tool_pairs": tool, "hits": hits,
+        "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
+        "lenient_precision": round(hits / lenient, 4) if lenient else 0.0,
+        "macro_f1": round(sum(per_story) / max(1, len(per_story)), 4),
+        "numbers_gold": sum(s.numbers_gold for s in scores), "numbers_found": sum(s.numbers_found for s in scores),
+        "numbers_false": sum(s.numbers_false for s in scores),
+    }
