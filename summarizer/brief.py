@@ -130,7 +130,11 @@ def _models(registry: Registry, translator: Manifest | None, summaries: list[Sum
     for method in dict.fromkeys(s.method for s in summaries):
         if method != "extractive":
             used.append(registry.resolve(method, "summarize"))
-    rows = [{"name": m.name, "task": m.task, "hf_id": m.hf_id, "revision": m.revision, "licence": m.licence} for m in used]
+    rows = []
+    for m in used:
+        revision, provenance = registry.provenance(m)
+        rows.append({"name": m.name, "task": m.task, "hf_id": m.hf_id, "revision": revision, "licence": m.licence, "provenance": provenance})
     if any(s.method == "extractive" for s in summaries):
-        rows.append({"name": "extractive", "task": "summarize", "hf_id": None, "revision": __version__, "licence": "Apache-2.0 (this tool)"})
+        rows.append({"name": "extractive", "task": "summarize", "hf_id": None, "revision": __version__, "licence": "Apache-2.0 (this tool)",
+                     "provenance": f"summarizer {__version__}"})
     return rows

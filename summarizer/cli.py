@@ -28,7 +28,7 @@ from summarizer.evidence import check_claim, find_evidence, story_actors
 from summarizer.faithfulness import check_translation
 from summarizer.grouping import by_coverage
 from summarizer.ingest import json_lines
-from summarizer.models import convert, import_model, pull, statuses, verify
+from summarizer.models import convert, import_model, pull, register_folder, statuses, verify
 from summarizer.pipeline import group_stories, load_articles
 from summarizer.progress import listening
 from summarizer.records import Article, Problem, Story
@@ -131,6 +131,11 @@ class GroupFormat(str, Enum):
 class CheckFormat(str, Enum):
     json = "json"
     md = "md"
+
+
+class TaskChoice(str, Enum):
+    translate = "translate"
+    summarize = "summarize"
 
 
 class TranslateFormat(str, Enum):
@@ -640,14 +645,15 @@ def models_list() -> None:
     for row in statuses(registry):
         m = row.manifest
         size = f"{row.size_mb:,.0f} MB" if row.size_mb else "?"
-        source = f"{m.hf_id}@{m.revision[:12]}" if m.hf_id else str(m.local_dir)
+        # Installed: where its weights came from (an imported folder shows its fingerprint); else what pull would get.
+        source = registry.provenance(m)[1] if row.installed else f"{m.hf_id}@{m.revision[:12]}" if m.hf_id else "a folder: models import"
         table.add_row(m.name + (" (default)" if m.default else ""), m.task, m.licence, size, _yes(row.installed), row.converted, source)
     out().print(table)
 
 
 @models_app.command("pull")
 @handles_errors
-def models_pull(name: Annotated[str, typer.Argument(help="A model name from `summarizer models list`, or a Hugging Face id.")]) -> None:
+def models_pull(name: Annotated[str, typer.Argument(metavar="NAME", help="A model name from `summarizer models list`, or a Hugging Face id.")]) -> None:
     """Download a model's pinned revision into the model store (the only command that uses the network)."""
     registry = Registry.load(settings_from())
     manifest = registry.resolve(name, "translate")
@@ -662,10 +668,18 @@ def models_pull(name: Annotated[str, typer.Argument(help="A model name from `sum
 def models_import(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The model name (or Hugging Face id) to register it under.")],
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A model folder copied from elsewhere (config.json, *.safetensors, tokenizer).")],
+    task: Annotated[Optional[TaskChoice], typer.Option(help="What a model under a new name is for (a known model's manifest says it).")] = None,
 ) -> None:
-    """Register a model folder copied from elsewhere: the offline way to install a model."""
+    """Register a model folder copied from elsewhere: the offline way to install a model.
+
+    Under a known name (`models list`) it installs that model; under any other name, a manifest is written for it
+    ($SUMMARIZER_HOME/manifests/NAME.toml), its kind read from the folder's config.json.
+    """
     registry = Registry.load(settings_from())
-    manifest = registry.resolve(name, "translate")
+    if not folder.is_dir():
+        raise UsageError(f"no such folder: {folder}")
+    known = name in registry.manifests or any(m.hf_id == name for m in registry.manifests.values()) or Path(name).expanduser().is_dir()
+    manifest = registry.resolve(name, "translate") if known else register_folder(registry, name, folder, (task or TaskChoice.translate).value)
     print(import_model(registry, manifest, folder))
     _say_if_stale(registry, manifest)
 

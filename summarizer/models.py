@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -28,8 +30,9 @@ from summarizer.errors import (
     UsageError,
 )
 from summarizer.progress import report, step
-from summarizer.registry import Manifest, Registry, write_record
+from summarizer.registry import Manifest, Registry, folder_kind, read_manifest, write_record
 from summarizer.settings import Settings
+from summarizer.writes import write_atomic
 
 # Only these files are downloaded: configs, tokenizers and safetensors weights (never pickles).
 ALLOW_PATTERNS = ["*.json", "*.safetensors", "*.spm", "*.model", "*.txt", "*.tiktoken", "*.jinja"]
@@ -108,7 +111,28 @@ def import_model(registry: Registry, manifest: Manifest, folder: Path) -> Path:
     target = registry.store_dir(manifest)
     with _staging(target) as staging:
         shutil.copytree(folder, staging, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.bin", "*.pt", "*.pth", "*.ckpt", "*.h5", "*.msgpack"))
+        write_record(staging, {"imported": True})  # no pinned revision can be claimed for these weights
     return target
+
+
+def register_folder(registry: Registry, name: str, folder: Path, task: str) -> Manifest:
+    """A manifest for a model folder imported under a new name: its kind and input limit read from its config, written
+    to $SUMMARIZER_HOME/manifests so that `models list` shows it and `--translator NAME` finds it."""
+    backend, max_tokens = folder_kind(folder)
+    slug = name.replace("/", "--")  # an org/name id names a folder of the store
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", slug) or ".." in slug:
+        raise UsageError(f"model name {name!r}: use letters, digits, '.', '_', '-' (and one '/' for an org/name id)")
+    generation = {"num_beams": 4, "max_new_tokens": 512 if task == "translate" else 256}
+    lines = [f"# Imported with `summarizer models import {name} {folder}`: weights from a folder, no pinned revision.",
+             f"name = {json.dumps(slug)}", f"task = {json.dumps(task)}"]
+    lines += [f"hf_id = {json.dumps(name)}"] if "/" in name else []
+    lines += ['revision = "imported"', 'licence = "unknown (imported folder: see where it came from)"', f"backend = {json.dumps(backend)}",
+              f"max_input_tokens = {max_tokens}", "", "[generation]"] + [f"{k} = {v}" for k, v in generation.items()]
+    path = registry.settings.home / "manifests" / f"{slug}.toml"
+    write_atomic(path, "\n".join(lines) + "\n")
+    manifest = read_manifest(path)
+    registry.manifests[manifest.name] = manifest
+    return manifest
 
 
 def convert(registry: Registry, manifest: Manifest, quantization: str = "int8") -> Path:

@@ -141,6 +141,17 @@ class Registry:
         base = manifest.local_dir.parent / f"{manifest.local_dir.name}-ct2" if manifest.local_dir else self.settings.home / "models" / manifest.name
         return base / "ct2"
 
+    def provenance(self, manifest: Manifest) -> tuple[str | None, str]:
+        """Where the installed weights came from: the pinned revision they are at (None when nothing pins them) and
+        the words a briefing's footer says it with. An imported folder claims no revision: only its fingerprint."""
+        record = _read_record(self.store_dir(manifest))
+        if manifest.local_dir or record.get("imported"):
+            where = f"local folder {manifest.local_dir}" if manifest.local_dir else "imported folder"
+            return None, f"{where} (fingerprint {self.fingerprint(manifest)[:12]})"
+        if record.get("commit"):
+            return manifest.revision, f"pulled at revision {manifest.revision} (commit {str(record['commit'])[:12]})"
+        return manifest.revision, f"revision {manifest.revision}"
+
     def fingerprint(self, manifest: Manifest) -> str:
         """Which weights are installed: the commit a pull recorded, else a digest of the files' names,
         sizes and times (cheap: no weights are read), else the manifest's revision when none are."""
@@ -206,13 +217,18 @@ def _read_record(folder: Path) -> dict:
 
 
 def _manifest_for_folder(path: Path, task: str) -> Manifest:
+    backend, max_tokens = folder_kind(path)
+    return Manifest(path.name, task, None, "local", "unknown (local folder)", backend, max_tokens, local_dir=path.resolve())
+
+
+def folder_kind(path: Path) -> tuple[str, int]:
+    """A model folder's kind (seq2seq or causal) and input limit, read from its config.json, not guessed from a name."""
     config = path / "config.json"
     if not config.exists():
         raise ModelMissingError(f"{path} has no config.json: not a model folder", "give a folder saved with save_pretrained")
     data = json.loads(config.read_text(encoding="utf-8"))
     backend = "seq2seq" if data.get("is_encoder_decoder") else "causal"
-    max_tokens = int(data.get("max_position_embeddings") or data.get("n_positions") or 512)
-    return Manifest(path.name, task, None, "local", "unknown (local folder)", backend, max_tokens, local_dir=path.resolve())
+    return backend, int(data.get("max_position_embeddings") or data.get("n_positions") or 512)
 
 
 def _guess_backend_from_id(hf_id: str) -> str:

@@ -137,7 +137,7 @@ def briefing_markdown(b) -> str:
         link = f" {link_md(a.url)}" if a.url else f" file: {escape_md(str(a.source))}" if a.source.path != "-" else ""
         lines.append(f'{n}. <a id="src-{n}"></a>{escape_md(a.outlet or "outlet unknown")} — {escape_md(a.title or _first_words(a.text))} ({escape_md(a.published or "date unknown")}){link}')
     lines += ["", "---", ""]
-    lines.append("Models: " + "; ".join(f"{escape_md(m['name'])} ({escape_md(m['licence'])}, revision {escape_md(str(m['revision']))})" for m in b.models) + ".")
+    lines.append("Models: " + "; ".join(f"{escape_md(m['name'])} ({escape_md(m['licence'])}, {escape_md(m['provenance'])})" for m in b.models) + ".")
     lines.append("Summaries are machine-made from the cited articles; check the sources before quoting.")
     return "\n".join(lines) + "\n"
 

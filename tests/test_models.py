@@ -133,7 +133,7 @@ def test_a_hub_id_resolves_to_its_manifest_and_the_fix_it_names_works(runner, tm
     assert runner.invoke(app, ["models", "convert", "org/other-model"]).exit_code == 0
     other = build_marian(tiny_models["spm"], tmp_path / "other", init_std=1.0)
     replaced = runner.invoke(app, ["models", "import", "org/other-model", str(other)])
-    assert replaced.exit_code == 0 and "to fix: summarizer models convert org/other-model" in replaced.stderr
+    assert replaced.exit_code == 0 and "to fix: summarizer models convert org--other-model" in replaced.stderr  # its name now
     refused = runner.invoke(app, ["models", "import", str(tiny_models["marian"]), str(tiny_models["t5"])])
     assert refused.exit_code == 2 and "model folder already" in refused.stderr
 
@@ -596,3 +596,25 @@ def test_models_cli_import_convert_verify(runner, tmp_path, tiny_models, monkeyp
         ]
     listing = runner.invoke(app, ["models", "list"]).stdout
     assert "tiny-marian" in listing
+
+
+def test_import_under_any_name_reads_the_kind_and_claims_no_revision(runner, tmp_path, monkeypatch, tiny_models, seeds_dir):
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path / "home"))
+    imported = runner.invoke(app, ["models", "import", "my-mt", str(tiny_models["marian"])])
+    assert imported.exit_code == 0, imported.output
+    listed = runner.invoke(app, ["models", "list"]).stdout
+    assert "my-mt" in listed and "imported folder (fingerprint" in listed.replace("\n", " ").replace("│", " ")
+    assert runner.invoke(app, ["models", "convert", "my-mt"]).exit_code == 0
+    causal = runner.invoke(app, ["models", "import", "local/tiny-causal", str(tiny_models["causal"]), "--task", "summarize"])
+    assert causal.exit_code == 0, causal.output
+    manifest = Registry.load(Settings.resolve(env={}, home=tmp_path / "home")).resolve("local/tiny-causal", "summarize")
+    assert (manifest.backend, manifest.task) == ("causal", "summarize")  # read from config.json, not guessed from the name
+    assert runner.invoke(app, ["models", "verify", "local/tiny-causal"]).exit_code == 0
+    result = runner.invoke(app, ["brief", str(seeds_dir), "--translator", "my-mt", "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(next((tmp_path / "out").glob("*.json")).read_text(encoding="utf-8"))
+    (row,) = [m for m in data["models"] if m["name"] == "my-mt"]
+    assert row["revision"] is None and row["provenance"].startswith("imported folder (fingerprint ")
+    footer = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8").rsplit("Models: ", 1)[1]
+    assert "my-mt (unknown (imported folder: see where it came from), imported folder (fingerprint " in footer
+    assert runner.invoke(app, ["models", "import", "nope", str(tmp_path / "missing")]).stderr.strip().endswith("no such folder: " + str(tmp_path / "missing"))
