@@ -560,8 +560,23 @@ def show_config() -> None:
         table.add_column(column, overflow="fold")
     for field in dataclasses.fields(settings):
         value = getattr(settings, field.name)
-        table.add_row(field.name, "-" if value is None else str(value), source.get(field.name, "default"))
+        shown = _effective(settings, field.name) if field.name not in source else None
+        table.add_row(field.name, shown or ("-" if value is None else str(value)), source.get(field.name, "default"))
     out().print(table)
+
+
+def _effective(settings: Settings, name: str) -> str | None:
+    """What a setting left at its default does in effect here, where the bare value ("-", 0) would not say."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if name == "translator":
+        return f"{Registry.load(settings).default('translate').name} (the shipped default)"
+    return {
+        "summarizer": "extractive (no model; --summarizer NAME for one)",
+        "threads": f"0: the engine decides (this machine: {cores} cores)",
+        "workers": "0: 2 on CPU when threads allow",
+        "beams": "- (each model's own, from its manifest)",
+        "outlets_file": "- (the shipped outlets list only)",
+    }.get(name)
 
 
 @eval_app.command("translation")

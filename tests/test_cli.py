@@ -217,3 +217,11 @@ def test_help_and_version_everywhere(runner, seeds_dir):
     assert "[PATH]..." in runner.invoke(app, ["brief", "-h"]).stdout
     unknown = runner.invoke(app, ["compare", str(seeds_dir), "--story", "nope"])
     assert unknown.exit_code == 2 and "no story 'nope'" in unknown.stderr  # a usage error, as every other
+
+
+def test_config_shows_what_defaults_do(runner, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    shown = runner.invoke(app, ["config"]).stdout
+    assert "opus-mt-tc-big-ar-en (the shipped default)" in shown and "extractive (no model" in shown
+    assert "0: the engine decides (this machine:" in shown
+    assert "opus-mt-ar-en" in runner.invoke(app, ["config"], env={"SUMMARIZER_TRANSLATOR": "opus-mt-ar-en", "COLUMNS": "200"}).stdout
