@@ -8,6 +8,7 @@ import errno
 import functools
 import json
 import os
+import re
 import sys
 from datetime import datetime
 from enum import Enum
@@ -513,7 +514,7 @@ def compare(
 @handles_errors
 def translate(
     paths: Paths,
-    out_file: Annotated[Optional[Path], typer.Option("--out", help="Write here (atomically) instead of standard output.")] = None,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="A file for one article; a folder (one file an article) for several, or when it is one already. Default: standard output.")] = None,
     format: Annotated[TranslateFormat, typer.Option("--format", "-f", help="md, json (sentence alignment and checks) or txt.")] = TranslateFormat.md,
     bilingual: Annotated[bool, typer.Option(help="Markdown: each Arabic paragraph (right-to-left) above its English.")] = False,
     translator: Annotated[Optional[str], typer.Option(help="Model name, Hugging Face id or folder (default: opus-mt-tc-big-ar-en).")] = None,
@@ -522,16 +523,17 @@ def translate(
     """Translate articles into English: cleaned first, paragraphs kept, every sentence checked."""
     settings = settings_from()
     articles, problems = _read_articles(paths, settings)
+    # Where the English goes is settled before any model runs: a folder for several articles (or named as one).
+    folder = out_file if out_file and (len(articles) > 1 or out_file.is_dir() or str(out_file).endswith(os.sep)) else None
+    if folder is not None and folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {folder} is a file, and {len(articles)} articles go one file each into a folder; name a folder")
+    if out_file and folder is None and out_file.is_dir():
+        raise UsageError(f"--out {out_file} is a folder; name a file")
     registry = Registry.load(settings)
     manifest = registry.resolve(translator or settings.translator, "translate")
     with ResultCache(settings.cache_path, warn=_warn) as cache, _progress(quiet):
         docs = translate_articles(articles, registry, manifest, cache)
-    if format is TranslateFormat.json:
-        text = json.dumps([d.to_dict() for d in docs] if len(docs) > 1 else docs[0].to_dict(), ensure_ascii=False, indent=2) + "\n"
-    elif format is TranslateFormat.txt:
-        text = "\n* * *\n\n".join(translation_text(d) for d in docs)  # each article opens with its title
-    else:
-        text = "\n---\n\n".join(translation_markdown(d, bilingual) for d in docs)
+    text = _translation_document(docs, format, bilingual)
     for d in docs:
         if d.status not in ("translated", "passthrough"):
             err.print(f"summarizer: {d.article.source}: {d.status}")
@@ -540,12 +542,39 @@ def translate(
         where = {TranslateFormat.md: "see the Checks section", TranslateFormat.json: "see each sentence's flags",
                  TranslateFormat.txt: "plain text has no room for them: --format md or json shows them"}[format]
         err.print(f"summarizer: {flagged} sentence(s) failed a check; {where}")
-    if out_file:
+    if folder is not None:
+        for name, doc in _file_names(docs, format.value):
+            write_atomic(folder / name, _translation_document([doc], format, bilingual))
+        if not quiet:
+            err.print(f"summarizer: wrote {len(docs)} file(s) into {folder}")
+    elif out_file:
         write_atomic(out_file, text)
     else:
         sys.stdout.write(text)
     if problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
+
+
+def _translation_document(docs: list, format: TranslateFormat, bilingual: bool) -> str:
+    """Translated articles as one document in the chosen format."""
+    if format is TranslateFormat.json:
+        return json.dumps([d.to_dict() for d in docs] if len(docs) > 1 else docs[0].to_dict(), ensure_ascii=False, indent=2) + "\n"
+    if format is TranslateFormat.txt:
+        return "\n* * *\n\n".join(translation_text(d) for d in docs)  # each article opens with its title
+    return "\n---\n\n".join(translation_markdown(d, bilingual) for d in docs)
+
+
+def _file_names(docs: list, extension: str) -> list[tuple[str, object]]:
+    """A file name for each translated article: its input's name (and JSON Lines line), else its id; never two alike."""
+    named, taken = [], set()
+    for doc in docs:
+        source = doc.article.source
+        stem = doc.article.id if source.path == "-" else Path(source.path).stem + (f"-{source.line}" if source.line else "")
+        stem = re.sub(r"[^\w.-]+", "_", stem).strip("._") or doc.article.id
+        name = f"{stem}.{extension}" if f"{stem}.{extension}" not in taken else f"{stem}-{doc.article.id}.{extension}"
+        taken.add(name)
+        named.append((name, doc))
+    return named
 
 
 @app.command("config")

@@ -199,3 +199,17 @@ def test_translation_reports_its_progress(registry):
     total = steps[0][2]
     assert heard[:2] == [("loading tiny-marian", 0, 0), ("loading tiny-marian", 1, 0)] and steps[0] == ("translating with tiny-marian", 0, total) and total >= 4
     assert [done for _, done, _ in steps] == list(range(total + 1))  # a step after each batch, up to all of them
+
+
+def test_translate_out_is_a_file_for_one_article_and_a_folder_for_several(runner, registry, seeds_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_HOME", str(registry.settings.home))
+    monkeypatch.setenv("SUMMARIZER_TRANSLATOR", "tiny-marian")
+    two = [str(seeds_dir / "001_ea2139a9c9054741.txt"), str(seeds_dir / "003_3e239438a72b5b22.txt")]
+    result = runner.invoke(app, ["translate", *two, "--out", str(tmp_path / "english"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "english").iterdir()) == ["001_ea2139a9c9054741.md", "003_3e239438a72b5b22.md"]
+    one = runner.invoke(app, ["translate", two[0], "--out", str(tmp_path / "english"), "--format", "json"])
+    assert one.exit_code == 0 and (tmp_path / "english" / "001_ea2139a9c9054741.json").exists()  # a folder stays a folder
+    (tmp_path / "a.md").write_text("old")
+    refused = runner.invoke(app, ["translate", *two, "--out", str(tmp_path / "a.md")])
+    assert refused.exit_code == 2 and "name a folder" in refused.stderr and (tmp_path / "a.md").read_text() == "old"
