@@ -25,10 +25,15 @@ _NOT_CONTEXT = {light_stem(normalize(w)) for w in "في و من الى إلى ع
 _QUOTE = re.compile(r"[«\"“]([^»\"”]{1,400})[»\"”]")  # every span, so a short quote cannot pair up wrongly
 _MIN_QUOTE_CHARS = 12  # shorter quoted spans are terms and titles, not statements
 _MIN_QUOTE_WORDS = 3
-# Verbs of saying (not of praising or describing, whose quotes are the object: أشاد بـ"...").
+# Verbs of saying, past and present ("وتقول كوريا الجنوبية إن ..."), then the speaker, then what was said.
 _SAYS = re.compile(
-    r"(?:^|\s)(?:و|ف)?(?:قال|قالت|أكد|أكدت|أضاف|أضافت|أعلن|أعلنت|ذكر|ذكرت|صرح|صرحت|أوضح|أوضحت|حذر|حذرت)\s+"
+    r"(?:^|\s)(?:و|ف)?(?:قال|قالت|يقول|تقول|أكد|أكدت|يؤكد|تؤكد|أضاف|أضافت|يضيف|تضيف|أعلن|أعلنت|يعلن|تعلن|ذكر|ذكرت|"
+    r"صرح|صرحت|أوضح|أوضحت|حذر|حذرت|يحذر|تحذر)\s+"
     r"(?P<who>(?:[^\s،,:«\"]+\s+){0,5}?[^\s،,:«\"]+)\s*(?:،|,|:|إن|أن|بأن|في)"
+)
+# Praise quotes its words as the object, after بـ ("وأشاد كيم الأسبوع الماضي بمستقبل «...»"): the speaker all the same.
+_PRAISES = re.compile(
+    r"(?:^|\s)(?:و|ف)?(?:أشاد|أشادت|يشيد|تشيد|أثنى|أثنت)\s+(?P<who>(?:[^\s،,:«\"]+\s+){0,7}?[^\s،,:«\"]+)\s+ب"
 )
 # Where a speaker's name ends: the day, the time, or to whom or where it was said.
 _SPEAKER_END = {
@@ -37,6 +42,9 @@ _SPEAKER_END = {
 }
 # Quoted names, not statements: «وكالة الأنباء ...», صحيفة «فيدوموستي», قاعدة «فوستوشني».
 _NAMED = {normalize(w) for w in "وكالة صحيفة قناة قاعدة شركة حزب منظمة مجلة موقع جامعة مركز معهد عملية برنامج حركة جبهة".split()}
+# A short quoted span opening with one of these names a document, not a statement: وقعا «اتفاق شراكة استراتيجية».
+_DOCUMENTS = {normalize(w) for w in "اتفاق اتفاقية معاهدة ميثاق مبادرة خطة قانون إعلان مذكرة".split()}
+_DOCUMENT_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -188,9 +196,12 @@ def _quotes(pool: list[Candidate]) -> list[Quote]:
             before = normalize(c.text[: m.start()]).split()
             if len(text) < _MIN_QUOTE_CHARS or len(text.split()) < _MIN_QUOTE_WORDS:
                 continue
-            if normalize(text).split()[0] in _NAMED or (before and before[-1].lstrip("وب") in _NAMED):
+            words = normalize(text).split()
+            if words[0] in _NAMED or (before and before[-1].lstrip("وب") in _NAMED):
                 continue
-            said = list(_SAYS.finditer(c.text[: m.start()] + " "))
+            if words[0] in _DOCUMENTS and len(words) <= _DOCUMENT_WORDS:
+                continue
+            said = sorted(list(_SAYS.finditer(c.text[: m.start()] + " ")) + list(_PRAISES.finditer(c.text[: m.start()] + " ")), key=lambda x: x.start())
             found.append(Quote(c.article, _speaker(said[-1]["who"]) if said else None, text))
     return found
 

@@ -109,3 +109,14 @@ def test_eval_compare_scores_pairs_against_gold_facts(runner, seeds_dir, tmp_pat
     scores = json.loads(result.stdout)
     assert (scores["gold_pairs"], scores["hits"], scores["recall"]) == (1, 1, 1.0)
     assert scores["lenient_precision"] == 1.0 and scores["precision"] == round(1 / scores["tool_pairs"], 4)
+
+
+def test_quote_speakers_named_in_the_sentence_and_quoted_names_are_not_quotes(seeds_dir):
+    from summarizer.pipeline import load_articles
+    from summarizer.settings import Settings
+
+    articles = [a for a in load_articles([str(seeds_dir)], Settings.resolve(env={})) if isinstance(a, Article)][:4]
+    quotes = {q.text: q.speaker for q in compare(articles).quotes}
+    assert "اتفاق شراكة استراتيجية" not in quotes  # the name of what was signed, in quotation marks
+    assert quotes["تعمل بكامل طاقتها"] == "كوريا الجنوبية"  # وتقول كوريا الجنوبية إن …: a verb of saying in the present
+    assert quotes["العلاقات الهادفة والصداقة الوثيقة"] == "كيم"  # وأشاد كيم الأسبوع الماضي بمستقبل «…»
