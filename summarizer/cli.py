@@ -498,7 +498,7 @@ def compare(
         raise InputError(f"story {chosen.id} has one article: nothing to compare")
     result = compare_articles(list(chosen.articles))
     with ResultCache(settings.cache_path, warn=_warn) as cache, _progress(quiet):
-        texts = [c.text for c in result.shared + result.unique] + [q.text for q in result.quotes]
+        texts = [c.text for c in result.shared + result.unique] + [r.text for c in result.shared for _, r in c.reports] + [q.text for q in result.quotes]
         english, missing = english_of(texts, Registry.load(settings), cache)
     notes = [f"{missing}; the Arabic is shown"] if missing else []
     for note in notes:

@@ -228,8 +228,8 @@ def briefing_dict(b) -> dict:
 
 
 def _who(c, article: int) -> str:
-    a = c.articles[article]
-    return f"[{article + 1}] {a.outlet or 'outlet unknown'}"
+    """An article of the comparison as Markdown: its outlet and its number, linked to the list of articles."""
+    return f"{escape_md(c.articles[article].outlet or 'outlet unknown')} {_article_mark(article)}"
 
 
 def comparison_markdown(c, story_id: str, title: str, english: dict[str, str], notes: list[str]) -> str:
@@ -242,22 +242,25 @@ def comparison_markdown(c, story_id: str, title: str, english: dict[str, str], n
     lines += [f"> **Note:** {escape_md(n)}" for n in notes] + ([""] if notes else [])
     lines += ["## Articles", ""]
     for i, a in enumerate(c.articles):
-        lines.append(f"{i + 1}. {escape_md(a.outlet or 'outlet unknown')} — {escape_md(a.title or '(no headline)')} ({escape_md(a.published or 'date unknown')})")
+        lines.append(f'{i + 1}. <a id="art-{i + 1}"></a>{escape_md(a.outlet or "outlet unknown")} — {escape_md(a.title or "(no headline)")} ({escape_md(a.published or "date unknown")})')
     lines += ["", "## Reported by several articles", ""]
     for claim in c.shared:
-        lines.append(f"- {say(claim.text)} — {escape_md(', '.join(_who(c, a) for a in claim.articles))}")
+        lines.append(f"- {say(claim.text)} — " + ", ".join(_who(c, a) for a in claim.articles))
+        for a, candidate in claim.reports[1:]:  # each other outlet in its own words
+            if candidate.text != claim.text:
+                lines.append(f"  - {_who(c, a)}: {say(candidate.text)}")
     lines += ["", "## Reported by one article only", ""]
     for claim in c.unique:
-        lines.append(f"- {escape_md(_who(c, claim.articles[0]))}: {say(claim.text)}")
+        lines.append(f"- {_who(c, claim.articles[0])}: {say(claim.text)}")
     lines += ["", "## Numbers that differ", ""]
     if not c.numbers:
         lines.append("None found among the shared facts.")
     for claim, by_article in c.numbers:
-        side = "; ".join(f"{escape_md(_who(c, a))}: {', '.join(v) or '—'}" for a, v in sorted(by_article.items()))
+        side = "; ".join(f"{_who(c, a)}: {escape_md(', '.join(v) or '—')}" for a, v in sorted(by_article.items()))
         lines.append(f"- {say(claim.text)} — {side}")
     lines += ["", "## Quotes", ""]
     for q in c.quotes:
-        lines.append(f"- {escape_md(_who(c, q.article))} quotes {escape_md(q.speaker or 'an unnamed speaker')}: {say(q.text)}")
+        lines.append(f"- {_who(c, q.article)} quotes {escape_md(q.speaker or 'an unnamed speaker')}: {say(q.text)}")
     if not c.quotes:
         lines.append("None found.")
     lines += ["", "## Claims × articles", ""]
@@ -267,6 +270,11 @@ def comparison_markdown(c, story_id: str, title: str, english: dict[str, str], n
         cells = " | ".join("✓" if i in claim.articles else "—" for i in range(len(c.articles)))
         lines.append(f"| {escape_md(english.get(claim.text) or _first_words(claim.text, 14))} | {cells} |")
     return "\n".join(lines) + "\n"
+
+
+def _article_mark(a: int) -> str:
+    """A link to an article of the comparison's list, as the briefing's citation marks link its sources."""
+    return f"[\\[{a + 1}\\]](#art-{a + 1})"
 
 
 def comparison_dict(c, story_id: str, title: str, english: dict[str, str], notes: list[str]) -> dict:

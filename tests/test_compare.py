@@ -120,3 +120,18 @@ def test_quote_speakers_named_in_the_sentence_and_quoted_names_are_not_quotes(se
     assert "اتفاق شراكة استراتيجية" not in quotes  # the name of what was signed, in quotation marks
     assert quotes["تعمل بكامل طاقتها"] == "كوريا الجنوبية"  # وتقول كوريا الجنوبية إن …: a verb of saying in the present
     assert quotes["العلاقات الهادفة والصداقة الوثيقة"] == "كيم"  # وأشاد كيم الأسبوع الماضي بمستقبل «…»
+
+
+def test_each_outlet_s_own_wording_with_linked_marks(runner, seeds_dir, tmp_path):
+    result = runner.invoke(app, ["compare", str(seeds_dir), "--out", str(tmp_path), "-q"])
+    assert result.exit_code == 0, result.output
+    md = next(tmp_path.glob("compare-*.md")).read_text(encoding="utf-8")
+    data = json.loads(next(tmp_path.glob("compare-*.json")).read_text(encoding="utf-8"))
+    html = MarkdownIt("commonmark").render(md)
+    shared = md.split("## Reported by several articles", 1)[1].split("## Reported by one article only", 1)[0]
+    from summarizer.render import escape_md
+
+    for claim in data["shared"]:
+        for report in claim["reports"]:  # every outlet's own sentence is there, not only the first one's
+            assert escape_md(report["sentence"]) in shared
+    assert all(f'id="art-{n}"' in html and f'href="#art-{n}"' in html for n in range(1, len(data["articles"]) + 1))
