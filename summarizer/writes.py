@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def _written(target: Path, text: str) -> Path:
 
 def _clean_leftovers(target: Path) -> None:
     """Remove the temporaries a killed run left beside target (those of a process still running are its own)."""
-    for tmp in target.parent.glob(f".{target.name}.*{_TMP}"):
+    for tmp in target.parent.glob(f".{glob.escape(target.name)}.*{_TMP}"):  # a name's [ ] * ? are its own
         pid = tmp.name[len(target.name) + 2 : -len(_TMP)]
         if pid.isascii() and pid.isdigit() and not _alive(int(pid)):
             with contextlib.suppress(OSError):

@@ -159,6 +159,10 @@ def test_a_killed_runs_temporary_is_cleaned_by_the_next_write(tmp_path):
     live.write_text("")
     write_atomic(tmp_path / "b.md", "new")
     assert not dead.exists() and live.exists()  # another running process's temporary is its own
+    other = tmp_path / f".b1.md.{gone.pid}.tmp"  # another file's: "b[1].md" is a name, not a pattern matching it
+    other.write_text("")
+    write_atomic(tmp_path / "b[1].md", "new")
+    assert other.exists()
 
 
 def test_standard_output_on_a_full_disk_is_one_line(seeds_dir, tmp_path):
