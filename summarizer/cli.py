@@ -43,7 +43,7 @@ from summarizer.render import (
     translation_markdown,
     translation_text,
 )
-from summarizer.settings import CHOICES, MB, Settings, config_file
+from summarizer.settings import CHOICES, MB, Settings, config_file, usable_cores
 from summarizer.summarize import candidates, summarize_story, summary_length
 from summarizer.translate import (
     english_of,
@@ -596,12 +596,11 @@ def show_config() -> None:
 
 def _effective(settings: Settings, name: str) -> str | None:
     """What a setting left at its default does in effect here, where the bare value ("-", 0) would not say."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     if name == "translator":
         return f"{Registry.load(settings).default('translate').name} (the shipped default)"
     return {
         "summarizer": "extractive (no model; --summarizer NAME for one)",
-        "threads": f"0: the engine decides (this machine: {cores} cores)",
+        "threads": f"0: the engine decides (this machine: {usable_cores()} cores)",
         "workers": "0: 2 on CPU when threads allow",
         "beams": "- (each model's own, from its manifest)",
         "outlets_file": "- (the shipped outlets list only)",

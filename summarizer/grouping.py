@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import heapq
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ import scipy.sparse as sp
 
 from summarizer.arabic import split_sentences
 from summarizer.records import Article, Story
+from summarizer.settings import usable_cores
 from summarizer.trips import trip_destinations
 from summarizer.vectors import (
     Vector,
@@ -173,7 +173,7 @@ def _close_pairs(features: _Features, floor: float) -> Pairs:
 
 def _workers() -> int:
     """Blocks computed at once: one per core this process may use (each holds a block of some 200 MB)."""
-    return min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return min(8, usable_cores())
 
 
 def _average_linkage(n: int, pairs: Pairs, threshold: float) -> list[list[int]]:

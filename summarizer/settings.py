@@ -148,6 +148,11 @@ def _hub_offline(env: Mapping[str, str]) -> str | None:
     return None
 
 
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity, which a container or taskset narrows), at least 1."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def config_file(env: Mapping[str, str] | None = None) -> Path | None:
     """The config file's place: $SUMMARIZER_CONFIG, else summarizer/config.toml in $XDG_CONFIG_HOME (or ~/.config)."""
     env = os.environ if env is None else env

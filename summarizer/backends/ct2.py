@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 
 import ctranslate2
@@ -13,7 +12,7 @@ from summarizer.backends import VMAP, resolve, uses_vmap
 from summarizer.backends.base import Backend, position_limit
 from summarizer.errors import ConfigError
 from summarizer.registry import Manifest
-from summarizer.settings import Settings
+from summarizer.settings import Settings, usable_cores
 
 # Sentences per job handed to a worker: on the benchmark's batch as fast as 16, with a third less memory.
 JOB_SENTENCES = 8
@@ -31,7 +30,7 @@ def thread_split(device: str, threads: int, workers: int = 0) -> tuple[int, int]
     """
     if device != "cpu":
         return 1, 0
-    threads = threads or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    threads = threads or usable_cores()
     workers = min(workers, threads) if workers > 0 else (2 if threads >= 2 else 1)
     return workers, threads // workers
 
