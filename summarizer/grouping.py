@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import heapq
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,8 +29,10 @@ from summarizer.records import Article, Story
 from summarizer.settings import usable_cores
 from summarizer.trips import trip_destinations
 from summarizer.vectors import (
+    Pairs,
     Vector,
     article_vector,
+    blocked_pairs,
     headline_and_lead,
     pairs_at_least,
     to_matrix,
@@ -144,31 +146,9 @@ def cluster(nodes: list[Node], threshold: float, linkage: float = LINKAGE) -> li
     return sorted(sorted(i for core in group for i in cores[core]) for group in merged)
 
 
-Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]  # (i, j, similarity), i < j
-
-
 def _close_pairs(features: _Features, floor: float) -> Pairs:
-    """Pairs (i < j) whose similarity is at least `floor`, with it, computed a block of rows at a time.
-
-    Nearly every pair shares some word, so this is n²/2 similarities: the blocks run on all cores (SciPy's sparse
-    product and NumPy let go of the GIL), in a fixed order, so the result is the same on any machine.
-    """
-    n = features.terms.shape[0]
-    step = max(16, _BLOCK_CELLS // max(1, n))
-
-    def block(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        values = features.similarity(slice(start, start + step), slice(start, None))
-        i, j = np.nonzero(np.triu(values >= floor, k=1))  # each pair once: j > i within the block's rows
-        return i + start, j + start, values[i, j]
-
-    starts = range(0, n, step)
-    if len(starts) > 1:
-        with ThreadPoolExecutor(_workers()) as pool:
-            found = list(pool.map(block, starts))
-    else:
-        found = [block(0)]
-    rows, cols, values = zip(*found)
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
+    """Pairs (i < j) whose similarity is at least `floor`, with it, a block of rows at a time on all cores."""
+    return blocked_pairs(features.terms.shape[0], features.similarity, floor, _BLOCK_CELLS, _workers())
 
 
 def _workers() -> int:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from typing import Callable
 
 import numpy as np
 import scipy.sparse as sp
@@ -116,21 +118,38 @@ def to_matrix(vectors: list[Vector]) -> sp.csr_matrix:
     return sp.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(vectors), max(1, len(vocab))))
 
 
-def pairs_at_least(matrix: sp.csr_matrix, threshold: float, block_cells: int = 4_000_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (i < j) of rows (L2-normalised) whose cosine is at least threshold: (i, j, cosine).
+Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]  # (i, j, similarity), i < j
 
-    A block of rows at a time against the rows after them, so memory stays at a block (16 MB of similarities)
-    however many rows there are.
+
+def blocked_pairs(n: int, similarity: Callable[[slice, slice], np.ndarray], floor: float, block_cells: int = 4_000_000,
+                  workers: int = 1) -> Pairs:
+    """Pairs (i < j) of n items whose similarity is at least floor, with it: a block of rows at a time against the
+    rows after them, so memory stays at a block a worker however many items there are.
+
+    `similarity(rows, cols)` gives a dense block. Nearly every two articles share some word, so this is n²/2
+    similarities: with workers > 1 the blocks run on threads (SciPy's sparse product and NumPy let go of the GIL),
+    their results taken in order, so the pairs are the same on any machine.
     """
-    matrix = sp.csr_matrix(matrix)
-    n = matrix.shape[0]
     step = max(16, block_cells // max(1, n))
-    found = []
-    for start in range(0, n, step):
-        block = (matrix[start : start + step] @ matrix[start:].T).toarray()
-        i, j = np.nonzero(np.triu(block >= threshold, k=1))
-        found.append((i + start, j + start, block[i, j]))
+
+    def block(start: int) -> Pairs:
+        values = similarity(slice(start, start + step), slice(start, None))
+        i, j = np.nonzero(np.triu(values >= floor, k=1))  # each pair once: j > i within the block's rows
+        return i + start, j + start, values[i, j]
+
+    starts = range(0, n, step)
+    if workers > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            found = list(pool.map(block, starts))
+    else:
+        found = [block(start) for start in starts]
     if not found:
         return np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros(0)
     rows, cols, values = zip(*found)
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
+
+
+def pairs_at_least(matrix: sp.csr_matrix, threshold: float, block_cells: int = 4_000_000) -> Pairs:
+    """Pairs (i < j) of rows (L2-normalised) whose cosine is at least threshold: (i, j, cosine), in blocks."""
+    matrix = sp.csr_matrix(matrix)
+    return blocked_pairs(matrix.shape[0], lambda rows, cols: (matrix[rows] @ matrix[cols].T).toarray(), threshold, block_cells)
