@@ -533,7 +533,6 @@ def translate(
     manifest = registry.resolve(translator or settings.translator, "translate")
     with ResultCache(settings.cache_path, warn=_warn) as cache, _progress(quiet):
         docs = translate_articles(articles, registry, manifest, cache)
-    text = _translation_document(docs, format, bilingual)
     for d in docs:
         if d.status not in ("translated", "passthrough"):
             err.print(f"summarizer: {d.article.source}: {d.status}")
@@ -548,9 +547,9 @@ def translate(
         if not quiet:
             err.print(f"summarizer: wrote {len(docs)} file(s) into {folder}")
     elif out_file:
-        write_atomic(out_file, text)
+        write_atomic(out_file, _translation_document(docs, format, bilingual))
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(_translation_document(docs, format, bilingual))
     if problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 

@@ -201,7 +201,8 @@ def _quotes(pool: list[Candidate]) -> list[Quote]:
                 continue
             if words[0] in _DOCUMENTS and len(words) <= _DOCUMENT_WORDS:
                 continue
-            said = sorted(list(_SAYS.finditer(c.text[: m.start()] + " ")) + list(_PRAISES.finditer(c.text[: m.start()] + " ")), key=lambda x: x.start())
+            head = c.text[: m.start()] + " "
+            said = sorted([*_SAYS.finditer(head), *_PRAISES.finditer(head)], key=lambda x: x.start())
             found.append(Quote(c.article, _speaker(said[-1]["who"]) if said else None, text))
     return found
 

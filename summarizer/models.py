@@ -123,7 +123,7 @@ def register_folder(registry: Registry, name: str, folder: Path, task: str) -> M
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", slug) or ".." in slug:
         raise UsageError(f"model name {name!r}: use letters, digits, '.', '_', '-' (and one '/' for an org/name id)")
     generation = {"num_beams": 4, "max_new_tokens": 512 if task == "translate" else 256}
-    lines = [f"# Imported with `summarizer models import {name} {folder}`: weights from a folder, no pinned revision.",
+    lines = [f"# Imported with `summarizer models import` from {json.dumps(str(folder))}: weights from a folder, no pinned revision.",
              f"name = {json.dumps(slug)}", f"task = {json.dumps(task)}"]
     lines += [f"hf_id = {json.dumps(name)}"] if "/" in name else []
     lines += ['revision = "imported"', 'licence = "unknown (imported folder: see where it came from)"', f"backend = {json.dumps(backend)}",

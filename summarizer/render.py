@@ -92,8 +92,9 @@ def _rtl(text: str) -> str:
 # --- briefings ------------------------------------------------------------------------------------
 
 
-def _cites(numbers: list[int]) -> str:
-    return "".join(f"[\\[{n}\\]](#src-{n})" for n in numbers)
+def _cites(numbers: list[int], anchor: str = "src") -> str:
+    """Citation marks [n] linked to the numbered list they name (a briefing's sources, a comparison's articles)."""
+    return "".join(f"[\\[{n}\\]](#{anchor}-{n})" for n in numbers)
 
 
 def briefing_markdown(b) -> str:
@@ -229,7 +230,7 @@ def briefing_dict(b) -> dict:
 
 def _who(c, article: int) -> str:
     """An article of the comparison as Markdown: its outlet and its number, linked to the list of articles."""
-    return f"{escape_md(c.articles[article].outlet or 'outlet unknown')} {_article_mark(article)}"
+    return f"{escape_md(c.articles[article].outlet or 'outlet unknown')} {_cites([article + 1], 'art')}"
 
 
 def comparison_markdown(c, story_id: str, title: str, english: dict[str, str], notes: list[str]) -> str:
@@ -270,11 +271,6 @@ def comparison_markdown(c, story_id: str, title: str, english: dict[str, str], n
         cells = " | ".join("✓" if i in claim.articles else "—" for i in range(len(c.articles)))
         lines.append(f"| {escape_md(english.get(claim.text) or _first_words(claim.text, 14))} | {cells} |")
     return "\n".join(lines) + "\n"
-
-
-def _article_mark(a: int) -> str:
-    """A link to an article of the comparison's list, as the briefing's citation marks link its sources."""
-    return f"[\\[{a + 1}\\]](#art-{a + 1})"
 
 
 def comparison_dict(c, story_id: str, title: str, english: dict[str, str], notes: list[str]) -> dict:
