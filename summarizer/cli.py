@@ -27,11 +27,15 @@ from summarizer.errors import InputError, SummarizerError, UsageError
 from summarizer.evaluate import ROUGE_TOKENIZER, bcubed, rouge
 from summarizer.evidence import check_claim, find_evidence, story_actors
 from summarizer.faithfulness import check_translation
+from summarizer.feeds import load_feeds, read_opml, to_opml, to_toml, user_list
+from summarizer.fetch import FetchOptions, FetchReport, archive_inputs, check_feed
+from summarizer.fetch import fetch as fetch_feeds
 from summarizer.grouping import by_coverage
 from summarizer.ingest import json_lines
 from summarizer.models import convert, import_model, pull, register_folder, statuses, verify
 from summarizer.pipeline import group_stories, load_articles
 from summarizer.progress import listening
+from summarizer.progress import report as listening_report
 from summarizer.records import Article, Problem, Story
 from summarizer.registry import Manifest, Registry
 from summarizer.render import (
@@ -81,6 +85,8 @@ def out() -> Console:
 
 models_app = typer.Typer(help="Models: list, pull, import, convert, verify.", no_args_is_help=True, context_settings=_HELP)
 app.add_typer(models_app, name="models")
+feeds_app = typer.Typer(help="The feed list `fetch` reads: list, check, import, export.", no_args_is_help=True, context_settings=_HELP)
+app.add_typer(feeds_app, name="feeds")
 _GLOBAL: dict[str, object] = {}
 Device = Enum("Device", {value: value for value in CHOICES["device"]}, type=str)
 
@@ -147,6 +153,8 @@ class TranslateFormat(str, Enum):
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress; only warnings and errors on stderr.")]
 Paths = Annotated[list[str], typer.Argument(metavar="PATH", help="Files, folders (recursive), globs, or - for standard input.")]
+FeedsFile = Annotated[Optional[Path], typer.Option("--feeds", metavar="FILE", help="Feed list, TOML or OPML (default: $SUMMARIZER_HOME/feeds.toml if there is one, else the bundled list).")]
+Archive = Annotated[Optional[Path], typer.Option("--archive", metavar="DIR", help="Web archive folder for the fetched pages (default: $SUMMARIZER_HOME/archive).")]
 
 
 @contextlib.contextmanager
@@ -442,6 +450,9 @@ def brief(
     summarizer_name: Annotated[Optional[str], typer.Option("--summarizer", help="extractive (default), or a model name, Hub id or folder.")] = None,
     translator: Annotated[Optional[str], typer.Option(help="Model name, Hub id or folder (default: opus-mt-tc-big-ar-en).")] = None,
     store: Annotated[bool, typer.Option(help="Keep story ids across runs and mark new/updated stories (--no-store: this input alone).")] = True,
+    fetch: Annotated[bool, typer.Option("--fetch", help="Fetch the feeds first, then brief the archive's articles of the briefing's days (unless PATHs are given).")] = False,
+    feeds: FeedsFile = None,
+    archive: Archive = None,
     quiet: Quiet = False,
 ) -> None:
     """The daily briefing: stories ranked, summarised in Arabic and English, every sentence cited."""
@@ -450,6 +461,13 @@ def brief(
     started = time.perf_counter()
     size = summary_length(length)
     settings = settings_from(summarizer=summarizer_name, translator=translator)
+    if fetch:
+        archive = archive or settings.archive_path
+        _fetch(settings, feeds, archive, FetchOptions(), quiet)
+        paths = paths or archive_inputs(archive, date.date() if date else None, days)
+        if not paths:
+            err.print(f"summarizer: nothing fetched into {archive} for the briefing's days")
+            raise typer.Exit(EXIT_NO_INPUT)
     articles, problems = _read_articles(paths or ["seeds/"], settings)
     registry = Registry.load(settings)
     with ResultCache(settings.cache_path, warn=_warn) as cache:
@@ -676,6 +694,116 @@ def _read_lines(path: Path) -> list[str]:
         raise InputError(f"cannot read {path} ({exc.strerror or exc})") from exc
 
 
+_POLITE = FetchOptions().politeness
+
+
+@app.command()
+@handles_errors
+def fetch(
+    feeds: FeedsFile = None,
+    archive: Archive = None,
+    max_per_feed: Annotated[int, typer.Option(min=1, metavar="N", help="New pages a feed may add in one run.")] = FetchOptions.max_per_feed,
+    since: Annotated[Optional[datetime], typer.Option(formats=["%Y-%m-%d"], metavar="DATE", help="Pass over items a feed dates before this day.")] = None,
+    delay: Annotated[float, typer.Option(min=0, metavar="SECONDS", help="Pause between two requests to one host (a robots.txt Crawl-delay can lengthen it).")] = _POLITE.delay,
+    timeout: Annotated[float, typer.Option(min=0.1, metavar="SECONDS", help="Give up on a server silent this long.")] = _POLITE.timeout,
+    retries: Annotated[int, typer.Option(min=0, metavar="N", help="Tries after a 429, a 5xx, a timeout or a refused connection (with backoff; Retry-After honoured).")] = _POLITE.retries,
+    quiet: Quiet = False,
+) -> None:
+    """Fetch the outlets' new articles from their feeds into a web archive (WARC), politely; `ingest` reads it."""
+    settings = settings_from()
+    politeness = dataclasses.replace(_POLITE, delay=delay, timeout=timeout, retries=retries)
+    options = FetchOptions(max_per_feed, since.date() if since else None, politeness)
+    result = _fetch(settings, feeds, archive or settings.archive_path, options, quiet)
+    if result.feeds_failed or result.pages_failed:
+        raise typer.Exit(EXIT_SOME_INPUTS_BAD)
+
+
+def _fetch(settings: Settings, feeds: Path | None, archive: Path, options: FetchOptions, quiet: bool) -> FetchReport:
+    """Fetch into archive, each failure one line as it comes, and a closing line unless quiet."""
+    if settings.offline:
+        raise UsageError("fetching needs the network, and this run is offline (--offline, HF_HUB_OFFLINE or the config file); drop it to fetch")
+    feed_list, where = load_feeds(feeds, settings.home)
+    if not quiet:
+        err.print(f"summarizer: fetching {len(feed_list)} feeds from {where} into {archive}")
+    with _progress(quiet):
+        result = fetch_feeds(feed_list, archive, options, report, _warn)
+    if not quiet:
+        written = f"; wrote {result.archive_file}" if result.archive_file else ""
+        err.print(f"summarizer: {result.line()}{written}")
+    return result
+
+
+@feeds_app.command("list")
+@handles_errors
+def feeds_list(feeds: FeedsFile = None) -> None:
+    """The feeds `fetch` reads: outlet, region, section, kind and address."""
+    feed_list, where = load_feeds(feeds, settings_from().home)
+    table = Table(title=f"{len(feed_list)} feeds of {len({f.outlet for f in feed_list})} outlets, from {where}")
+    for column in ("outlet", "region", "section", "kind", "address"):
+        table.add_column(column, overflow="fold")
+    for feed in feed_list:
+        table.add_row(feed.outlet, feed.region, feed.section, feed.kind, feed.url)
+    out().print(table)
+
+
+@feeds_app.command("check")
+@handles_errors
+def feeds_check(
+    feeds: FeedsFile = None,
+    timeout: Annotated[float, typer.Option(min=1, metavar="SECONDS", help="Seconds to wait for each feed.")] = 20.0,
+) -> None:
+    """Ask every feed once and say which answer, which moved (and where) and which are dead. Needs the network."""
+    settings = settings_from()
+    if settings.offline:
+        raise UsageError("checking feeds needs the network, and this run is offline; drop --offline")
+    feed_list, _ = load_feeds(feeds, settings.home)
+    politeness = dataclasses.replace(_POLITE, timeout=timeout, retries=1)
+    table = Table(title="feeds")
+    for column in ("outlet", "verdict", "detail", "address"):
+        table.add_column(column, overflow="fold")
+    bad = 0
+    with _progress(False):
+        for number, (feed, (verdict, detail)) in enumerate(check_feed(feed_list, politeness), start=1):
+            bad += verdict != "ok"
+            table.add_row(feed.outlet, verdict, detail, feed.url)
+            listening_report("checking feeds", number, len(feed_list))
+    out().print(table)
+    if bad:
+        err.print(f"summarizer: {bad} of {len(feed_list)} feeds need attention; fix the list (summarizer feeds export, edit, --feeds)")
+        raise typer.Exit(EXIT_SOME_INPUTS_BAD)
+
+
+@feeds_app.command("import")
+@handles_errors
+def feeds_import(
+    opml: Annotated[Path, typer.Argument(metavar="FILE", help="An OPML file exported from a feed reader.")],
+    to: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Where to write the TOML list (default: $SUMMARIZER_HOME/feeds.toml, which fetch then reads).")] = None,
+) -> None:
+    """Turn a feed reader's OPML export into the TOML list fetch reads."""
+    try:
+        data = opml.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {opml} ({exc.strerror or exc}); check the path") from exc
+    feed_list = read_opml(data, str(opml))
+    target = to or user_list(settings_from().home)
+    write_atomic(target, to_toml(feed_list))
+    err.print(f"summarizer: wrote {len(feed_list)} feeds of {len({f.outlet for f in feed_list})} outlets to {target}")
+
+
+@feeds_app.command("export")
+@handles_errors
+def feeds_export(
+    feeds: FeedsFile = None,
+    to: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Write the OPML here instead of standard output.")] = None,
+) -> None:
+    """The feed list as OPML, for a feed reader (Miniflux, FreshRSS, NewsBlur…) to import."""
+    feed_list, _ = load_feeds(feeds, settings_from().home)
+    if to is None:
+        sys.stdout.write(to_opml(feed_list))
+    else:
+        write_atomic(to, to_opml(feed_list))
+
+
 @models_app.command("list")
 @handles_errors
 def models_list() -> None:
@@ -696,7 +824,7 @@ def models_list() -> None:
 @models_app.command("pull")
 @handles_errors
 def models_pull(name: Annotated[str, typer.Argument(metavar="NAME", help="A model name from `summarizer models list`, or a Hugging Face id.")]) -> None:
-    """Download a model's pinned revision into the model store (the only command that uses the network)."""
+    """Download a model's pinned revision into the model store (with fetch and feeds check, the only commands that use the network)."""
     registry = Registry.load(settings_from())
     manifest = registry.resolve(name, "translate")
     if not registry.settings.offline:

@@ -21,12 +21,13 @@ from typing import BinaryIO, Iterable, Iterator
 from summarizer.dates import parse_iso
 from summarizer.records import Problem, RawDocument, Source
 from summarizer.settings import MB, Settings
+from summarizer.warc import SUFFIXES, PageFacts, is_warc, read_warc
 
 TEXT_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md"}
 HTML_FORMATS = {".html": "html", ".htm": "html", ".xhtml": "html", ".mhtml": "mhtml", ".mht": "mhtml"}
 JSON_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 FORMATS = {**TEXT_FORMATS, **HTML_FORMATS, **JSON_FORMATS}
-SUPPORTED = ", ".join(sorted(FORMATS))
+SUPPORTED = ", ".join(sorted([*FORMATS, *SUFFIXES]))
 STDIN = "-"
 
 MIN_HTML_WORDS = 5  # fewer words of main text than a headline has: a page's menu or shell, not an article
@@ -188,6 +189,9 @@ def _read_stdin(stream: BinaryIO, limit: int) -> Iterator[RawDocument | Problem]
 def read_file(path: Path, settings: Settings) -> Iterator[RawDocument | Problem]:
     """The documents in one file, or Problems saying why they cannot be read."""
     source = Source(str(path))
+    if is_warc(path):  # read a record at a time: a crawl's archive can be far over the file size limit
+        yield from read_warc(path, settings.max_file_bytes, read_page)
+        return
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         yield Problem(source, f"unknown file type '{path.suffix or '(none)'}'", f"use one of {SUPPORTED}")
@@ -367,6 +371,25 @@ def _read_mhtml(data: bytes, source: Source, cut_at: int | None = None) -> RawDo
     if isinstance(document, RawDocument) and not document.url and where:
         document = dataclasses.replace(document, url=str(where).strip())
     return document
+
+
+def read_page(data: bytes, source: Source, url: str | None, facts: PageFacts) -> RawDocument | Problem:
+    """A fetched or archived page: its bytes detected as any file's (a declared charset can be wrong), its
+    address the archived one unless the page names a canonical one, and the feed's facts where the page has none."""
+    try:
+        html, encoding = decode_bytes(data)
+    except DecodeError as exc:
+        return Problem(source, str(exc), "nothing to read from the page")
+    document = _read_html(html, source, encoding)
+    if isinstance(document, Problem):
+        return document
+    return dataclasses.replace(
+        document,
+        url=document.url or url,
+        outlet=facts.outlet or document.outlet,  # the feed list names the outlet the user chose
+        title=document.title or facts.title,
+        published=document.published or parse_iso(facts.published),
+    )
 
 
 def _read_html(html: str, source: Source, encoding: str) -> RawDocument | Problem:

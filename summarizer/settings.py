@@ -96,6 +96,11 @@ class Settings:
         return self.home / "cache.sqlite"
 
     @property
+    def archive_path(self) -> Path:
+        """The web archive `fetch` writes (WARC files, and what it remembers of earlier runs)."""
+        return self.home / "archive"
+
+    @property
     def store_path(self) -> Path:
         """The SQLite store of stories seen in earlier runs."""
         return self.home / "store.sqlite"
