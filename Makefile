@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/brief_speed.py
 	$(BIN)/python bench/brief_memory.py
 	$(BIN)/python bench/compare_quality.py
+	$(BIN)/python bench/fetch_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

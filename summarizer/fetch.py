@@ -99,6 +99,7 @@ class _FeedRead:
     entries: list[Entry] | None = None  # the new ones to fetch; None when the feed failed or did not change
     failure: str | None = None
     damaged: str | None = None
+    moved_to: str | None = None  # where a permanent redirect led: the list should say so
     validators: tuple[str | None, str | None] = (None, None)  # ETag, Last-Modified
 
 
@@ -164,6 +165,8 @@ class _Run:
             return
         if event.damaged:
             self.say(Problem(Source(feed.url), f"feed of {feed.outlet}: {event.damaged}", "read the items that could be read", skipped=False))
+        if event.moved_to:
+            self.say(Problem(Source(feed.url), f"feed of {feed.outlet} moved permanently to {event.moved_to}", "read it there; update the feed list", skipped=False))
         if event.entries is None:
             self.report.feeds_unchanged += 1
         etag, modified = event.validators
@@ -243,7 +246,8 @@ class _Run:
                 entries += self._sitemap_entries(sitemap.url)
         except (FetchFailed, NotAFeed) as exc:
             return _FeedRead(feed, failure=str(exc))
-        return _FeedRead(feed, self._new(entries), damaged=listing.damaged,
+        moved = response.url if any(status in (301, 308) for status, _ in response.redirects) else None
+        return _FeedRead(feed, self._new(entries), damaged=listing.damaged, moved_to=moved,
                          validators=(response.header("etag"), response.header("last-modified")))
 
     def _sitemap_entries(self, url: str) -> list[Entry]:
@@ -305,7 +309,7 @@ def archive_inputs(archive: Path, day: dt.date | None, days: int) -> list[str]:
     """The archive's day folders a briefing of `days` days ending on `day` (default today, UTC) reads: those days,
     and the next one (a page published late is fetched the day after)."""
     end = day or dt.datetime.now(dt.UTC).date()
-    wanted = [end + dt.timedelta(days=offset) for offset in range(-days, 2)]
+    wanted = [end + dt.timedelta(days=offset) for offset in range(1 - days, 2)]
     return [str(folder) for folder in (archive / d.isoformat() for d in wanted) if folder.is_dir()]
 
 

@@ -175,7 +175,7 @@ class Web:
                     finally:
                         host.next_at = time.monotonic() + max(self.politeness.delay, host.crawl_delay)
             except _Retry as retry:
-                why, wait = str(retry), retry.wait
+                why, wait = str(retry), None
             else:
                 if response.status not in RETRY_STATUSES:
                     return response
@@ -233,8 +233,6 @@ class Web:
 
 class _Retry(Exception):
     """A failure worth another try (a timeout, a refused or broken connection)."""
-
-    wait: float | None = None
 
 
 def _short(exc: Exception) -> str:

@@ -237,4 +237,5 @@ def test_archive_day_folders_for_a_briefing(tmp_path):
 
     for day in ("2018-05-06", "2018-05-07", "2018-05-08", "2018-05-09", "2018-05-11"):
         (tmp_path / day).mkdir()
-    assert [Path(p).name for p in archive_inputs(tmp_path, dt.date(2018, 5, 8), 1)] == ["2018-05-07", "2018-05-08", "2018-05-09"]
+    assert [Path(p).name for p in archive_inputs(tmp_path, dt.date(2018, 5, 8), 1)] == ["2018-05-08", "2018-05-09"]
+    assert [Path(p).name for p in archive_inputs(tmp_path, dt.date(2018, 5, 8), 3)] == ["2018-05-06", "2018-05-07", "2018-05-08", "2018-05-09"]
