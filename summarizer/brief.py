@@ -127,9 +127,12 @@ def _per_story(pairs: Iterator[SentencePair], summaries: list[Summary]) -> list[
 
 def _models(registry: Registry, translator: Manifest | None, summaries: list[Summary]) -> list[dict]:
     used = [translator] if translator else []
+    spec = registry.settings.summarizer
+    # The summaries name their model; the manifest is the one the spec gave (a folder or a server has no stored name).
+    chosen = registry.resolve(spec, "summarize") if spec not in (None, "extractive") else None
     for method in dict.fromkeys(s.method for s in summaries):
         if method != "extractive":
-            used.append(registry.resolve(method, "summarize"))
+            used.append(chosen if chosen and chosen.name == method else registry.resolve(method, "summarize"))
     rows = []
     for m in used:
         revision, provenance = registry.provenance(m)

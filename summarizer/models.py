@@ -58,7 +58,7 @@ def statuses(registry: Registry) -> list[ModelStatus]:
     rows = []
     for manifest in sorted(registry.manifests.values(), key=lambda m: (m.task, not m.default, m.name)):
         installed = registry.installed(manifest)
-        size = _folder_mb(registry.store_dir(manifest)) if installed else manifest.size_mb
+        size = _folder_mb(registry.store_dir(manifest)) if installed and manifest.engine == "local" else manifest.size_mb
         rows.append(ModelStatus(manifest, installed, registry.conversion(manifest)[1], size))
     return rows
 
@@ -75,7 +75,8 @@ def pull(registry: Registry, manifest: Manifest) -> Path:
             "run with --online, or unset it"
         )
     if not manifest.hf_id:
-        raise UsageError(f"{manifest.name} is a local folder; nothing to pull")
+        where = "served by its server" if manifest.engine == "openai" else "a local folder"
+        raise UsageError(f"{manifest.name} is {where}; nothing to pull")
     from huggingface_hub import HfApi, snapshot_download
 
     target = registry.store_dir(manifest)
@@ -139,6 +140,8 @@ def convert(registry: Registry, manifest: Manifest, quantization: str = "int8") 
     """Make the CTranslate2 version of an installed model, recording which weights it was made from."""
     from summarizer.backends.ct2 import convert as ct2_convert
 
+    if manifest.engine != "local":
+        raise UsageError(f"{registry.spec(manifest)} runs on its server; only a model on this machine is converted")
     source = registry.require(manifest)
     target = registry.converted_dir(manifest)
     with _staging(target) as staging:
@@ -176,7 +179,7 @@ def run_model(
     # The fingerprint, not the manifest's revision: new weights under the same name are a different model.
     fingerprint = registry.fingerprint(manifest)
     converted, quantization = registry.conversion(manifest)
-    engine = _engine(settings, converted, quantization)
+    engine = "openai-compatible server" if manifest.engine == "openai" else _engine(settings, converted, quantization)
     keys = [cache_key(stage, manifest.name, fingerprint, engine, params, text) for text in inputs]
     found = cache.get_many(keys) if cache else {}
     todo = sorted({key: text for key, text in zip(keys, inputs) if key not in found}.items())

@@ -25,6 +25,11 @@ MANIFESTS = DATA / "models"
 PROMPTS = DATA / "prompts"
 TASKS = ("translate", "summarize")
 BACKENDS = ("seq2seq", "causal")
+# Where a model runs: "local", weights on this machine (transformers, or CTranslate2 when converted); "openai", a
+# chat server that speaks the OpenAI API (Ollama, llama.cpp's server, vLLM, LM Studio). See backends.ENGINES.
+ENGINES = ("local", "openai")
+SERVER_SPEC = "openai:"  # --summarizer openai:MODEL@BASE_URL
+SERVER_PROMPTS = {"summarize": "summarize-ar.txt", "translate": "translate-ar-en.txt"}
 _HF_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
 SOURCE_FILE = "summarizer-source.json"  # in a pulled model: where from; in a conversion: from which weights
 
@@ -47,6 +52,8 @@ class Manifest:
     notes: str = ""
     local_dir: Path | None = None  # set for a model given as a directory
     commit: str | None = None  # the verified commit (or its prefix) that revision must resolve to
+    engine: str = "local"  # see ENGINES
+    server: dict = field(default_factory=dict)  # engine "openai": base_url, model, api_key_env, timeout
 
     def prompt_text(self) -> str | None:
         """The prompt template from prompts/, if the model takes one."""
@@ -71,13 +78,17 @@ def read_manifest(path: Path) -> Manifest:
             default=bool(data.get("default", False)),
             notes=data.get("notes", ""),
             commit=data.get("commit"),
+            engine=data.get("engine", "local"),
+            server=dict(data.get("server", {})),
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{path}: not a valid model manifest ({exc}); see models/opus-mt-ar-en.toml") from exc
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", manifest.name) or ".." in manifest.name:  # it names a folder of the store
         raise ConfigError(f"{path}: model name {manifest.name!r} must be letters, digits, '.', '_' and '-' (no '/' or '..')")
-    if manifest.task not in TASKS or manifest.backend not in BACKENDS:
-        raise ConfigError(f"{path}: task must be one of {TASKS} and backend one of {BACKENDS}")
+    if manifest.task not in TASKS or manifest.backend not in BACKENDS or manifest.engine not in ENGINES:
+        raise ConfigError(f"{path}: task must be one of {TASKS}, backend one of {BACKENDS} and engine one of {ENGINES}")
+    if manifest.engine == "openai" and not (_is_web(manifest.server.get("base_url")) and manifest.server.get("model")):
+        raise ConfigError(f"{path}: an openai engine needs [server] base_url = \"http(s)://…\" and model = \"…\"")
     return manifest
 
 
@@ -119,6 +130,8 @@ class Registry:
             return self.default(task)
         if spec in self.manifests:
             return self.manifests[spec]
+        if spec.startswith(SERVER_SPEC):
+            return server_manifest(spec, task)
         path = Path(spec).expanduser()
         if path.is_dir():
             return _manifest_for_folder(path, task)
@@ -144,6 +157,8 @@ class Registry:
     def provenance(self, manifest: Manifest) -> tuple[str | None, str]:
         """Where the installed weights came from: the pinned revision they are at (None when nothing pins them) and
         the words a briefing's footer says it with. An imported folder claims no revision: only its fingerprint."""
+        if manifest.engine == "openai":
+            return None, f"served by {manifest.server['base_url']} as {manifest.server['model']} (an OpenAI-compatible server: what it runs is the server's)"
         record = _read_record(self.store_dir(manifest))
         if manifest.local_dir or record.get("imported"):
             where = f"local folder {manifest.local_dir}" if manifest.local_dir else "imported folder"
@@ -155,6 +170,8 @@ class Registry:
     def fingerprint(self, manifest: Manifest) -> str:
         """Which weights are installed: the commit a pull recorded, else a digest of the files' names,
         sizes and times (cheap: no weights are read), else the manifest's revision when none are."""
+        if manifest.engine == "openai":  # the server's model by name: we cannot see its weights
+            return f"server {manifest.server['base_url']} {manifest.server['model']}"
         folder = self.store_dir(manifest)
         commit = _read_record(folder).get("commit")
         if commit:
@@ -172,7 +189,7 @@ class Registry:
         """The CTranslate2 conversion to use (None when there is none or it is stale) and its state:
         its quantization, "stale" (made from other weights than those installed now), or "no"."""
         folder = self.converted_dir(manifest)
-        if not (folder / "model.bin").exists():
+        if manifest.engine != "local" or not (folder / "model.bin").exists():
             return None, "no"
         record = _read_record(folder)
         if record.get("fingerprint") != self.fingerprint(manifest):
@@ -180,7 +197,9 @@ class Registry:
         return folder, str(record.get("quantization", "?"))
 
     def installed(self, manifest: Manifest) -> bool:
-        """True when the model's weights are on disk."""
+        """True when the model's weights are on disk (a server's model: always; whether it answers shows on use)."""
+        if manifest.engine == "openai":
+            return True
         folder = self.store_dir(manifest)
         return (folder / "config.json").exists() and any(folder.glob("*.safetensors"))
 
@@ -200,6 +219,8 @@ class Registry:
         """What to type to name this model in a command: its manifest name, Hub id, or folder."""
         if manifest.name in self.manifests:
             return manifest.name
+        if manifest.engine == "openai":
+            return f"{SERVER_SPEC}{manifest.server['model']}@{manifest.server['base_url']}"
         return manifest.hf_id or str(manifest.local_dir)
 
 
@@ -214,6 +235,21 @@ def _read_record(folder: Path) -> dict:
     except (OSError, ValueError):
         return {}
     return record if isinstance(record, dict) else {}
+
+
+def server_manifest(spec: str, task: str) -> Manifest:
+    """The manifest of a model named as openai:MODEL@BASE_URL (MODEL may hold ':', as Ollama's names do)."""
+    model, _, base_url = spec.removeprefix(SERVER_SPEC).rpartition("@")
+    if not model or not _is_web(base_url):
+        raise UsageError(f"'{spec}' is not a server model; write openai:MODEL@BASE_URL, e.g. openai:qwen2.5:7b@http://127.0.0.1:11434/v1")
+    name = "openai-" + re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-")
+    return Manifest(name, task, None, "server", "the server model's own (see its model card)", "causal", 6000,
+                    generation={"max_new_tokens": 400 if task == "summarize" else 256}, prompt=SERVER_PROMPTS[task],
+                    engine="openai", server={"base_url": base_url.rstrip("/"), "model": model})
+
+
+def _is_web(url: object) -> bool:
+    return isinstance(url, str) and url.startswith(("http://", "https://"))
 
 
 def _manifest_for_folder(path: Path, task: str) -> Manifest:

@@ -36,7 +36,9 @@ def translate_sentences(
     first = {}
     for s in sentences:
         first.setdefault(normalize(s), s)
-    outputs = dict(zip(unique, run_model("translate", registry, manifest, [first[k] for k in unique], cache, **(params or {}))))
+    template = manifest.prompt_text()  # a chat model is asked in words; a translation model reads the sentence itself
+    inputs = [template.replace("{text}", first[k]) if template else first[k] for k in unique]  # not format: braces in text
+    outputs = dict(zip(unique, run_model("translate", registry, manifest, inputs, cache, **(params or {}))))
     pairs = []
     for sentence in sentences:
         out = outputs[normalize(sentence)]

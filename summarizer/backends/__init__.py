@@ -1,4 +1,4 @@
-"""The only package that imports torch, transformers or ctranslate2 (lazily, on first load)."""
+"""The only package that imports torch, transformers or ctranslate2 (lazily, on first load), or talks to a model server."""
 
 from __future__ import annotations
 
@@ -67,7 +67,11 @@ def _no_gpu_device_files() -> bool:
 
 def load_backend(manifest: Manifest, model_dir: Path, settings: Settings, converted_dir: Path | None = None) -> Backend:
     """Load a model once per process (again when its files change): CTranslate2 when a conversion is present (and
-    allowed), else transformers."""
+    allowed), else transformers; a server's model is the server's to hold."""
+    if manifest.engine == "openai":
+        from summarizer.backends.server import load as load_server
+
+        return load_server(manifest, settings)
     use_ct2 = uses_ctranslate2(settings, converted_dir)
     if settings.device == "cuda" and not _sees_cuda(use_ct2):
         engine = "CTranslate2" if use_ct2 else "torch"
