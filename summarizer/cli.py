@@ -687,13 +687,6 @@ def eval_summaries(
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 
 
-def _read_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
-    except OSError as exc:
-        raise InputError(f"cannot read {path} ({exc.strerror or exc})") from exc
-
-
 _POLITE = FetchOptions().politeness
 
 

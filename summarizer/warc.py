@@ -141,7 +141,7 @@ def read_warc(path: Path, max_record_bytes: int, read_page) -> Iterator[RawDocum
                     yield document
                 while record.raw_stream.read(1 << 16):  # to the record's end, to see whether it is all there
                     pass
-                if record.raw_stream.limit:
+                if getattr(record.raw_stream, "limit", 0):  # a LimitReader's bytes still owed (an empty record has none)
                     raise EOFError(f"record {number} is cut short")
             if path.name.lower().endswith(".gz") and _cut_tail(stream, getattr(records, "member_info", None)):
                 raise EOFError("the file ends inside its last record")

@@ -110,7 +110,8 @@ class NewsServer:
 
 
 def eval_articles(limit: int) -> list[dict]:
-    """Real articles to serve: the shared evaluation stories when present, else the seeds as `ingest` reads them."""
+    """Real articles to serve: the shared evaluation stories when present; else (a checkout alone) the seeds, each
+    cut in two at a paragraph (ten distinct real texts), titled by their first words and dated one day."""
     if STORIES.exists():
         with STORIES.open(encoding="utf-8") as file:
             rows = [json.loads(line) for _, line in zip(range(limit), file)]
@@ -120,8 +121,12 @@ def eval_articles(limit: int) -> list[dict]:
     from summarizer.cli import app
 
     result = CliRunner().invoke(app, ["ingest", str(ROOT / "seeds")])
-    rows = [json.loads(line) for line in result.stdout.splitlines()][:limit]
-    return [{"title": r["title"], "text": r["text"], "published": r["published"]} for r in rows]
+    halves = []
+    for seed in (json.loads(line) for line in result.stdout.splitlines()):
+        paragraphs = seed["text"].split("\n\n")
+        middle = len(paragraphs) // 2
+        halves += ["\n".join(paragraphs[:middle]), "\n".join(paragraphs[middle:])]
+    return [{"title": " ".join(text.split()[:8]), "text": text, "published": "2024-06-19"} for text in halves[:limit]]
 
 
 def article_page(article: dict, site_name: str, url: str, with_date: bool = True) -> str:
