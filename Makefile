@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml scripts/install-torch.sh
 	touch $(STAMP)
 
 brief: $(STAMP)
-	$(BIN)/summarizer brief seeds/ --out results/
+	$(BIN)/summarizer brief seeds/ --out results/ --pull
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -32,7 +32,7 @@ from summarizer.fetch import FetchOptions, FetchReport, archive_inputs, check_fe
 from summarizer.fetch import fetch as fetch_feeds
 from summarizer.grouping import by_coverage
 from summarizer.ingest import json_lines
-from summarizer.models import convert, import_model, pull, register_folder, statuses, verify
+from summarizer.models import check_files, convert, import_model, install_missing, pull, register_folder, statuses, verify
 from summarizer.pipeline import group_stories, load_articles
 from summarizer.progress import listening
 from summarizer.progress import report as listening_report
@@ -450,6 +450,7 @@ def brief(
     summarizer_name: Annotated[Optional[str], typer.Option("--summarizer", help="extractive (default), or a model name, Hub id or folder.")] = None,
     translator: Annotated[Optional[str], typer.Option(help="Model name, Hub id or folder (default: opus-mt-tc-big-ar-en).")] = None,
     store: Annotated[bool, typer.Option(help="Keep story ids across runs and mark new/updated stories (--no-store: this input alone).")] = True,
+    pull_models: Annotated[bool, typer.Option("--pull", help="First download (and convert) the chosen models that are missing; without the network, a note, and the briefing as without them.")] = False,
     fetch: Annotated[bool, typer.Option("--fetch", help="Fetch the feeds first, then brief the archive's articles of the briefing's days (unless PATHs are given).")] = False,
     feeds: FeedsFile = None,
     archive: Archive = None,
@@ -470,6 +471,13 @@ def brief(
             raise typer.Exit(EXIT_NO_INPUT)
     articles, problems = _read_articles(paths or ["seeds/"], settings)
     registry = Registry.load(settings)
+    if pull_models:
+        wanted = [registry.resolve(settings.translator, "translate")]
+        if settings.summarizer not in (None, "extractive"):
+            wanted.append(registry.resolve(settings.summarizer, "summarize"))
+        with _progress(quiet):
+            for note in install_missing(registry, wanted):
+                err.print(f"summarizer: note: {note}")
     with ResultCache(settings.cache_path, warn=_warn) as cache:
         with _progress(quiet):
             briefing = build_briefing(articles, settings, registry, cache, size, date.date().isoformat() if date else None, days, store, _warn)
@@ -864,12 +872,17 @@ def models_verify(
     name: Annotated[str, typer.Argument(metavar="NAME", help="An installed model (name or folder).")],
     text: Annotated[Optional[str], typer.Option(help="The input to try (default: one Arabic news sentence).")] = None,
 ) -> None:
-    """Load a model and run one input: prints the engine (device, precision), load time and output."""
+    """Check a model's files against what its pull downloaded, load it and run one input: prints whether the files
+    match, the engine (device, precision), load time and output; exit code 1 when the files differ."""
     registry = Registry.load(settings_from())
     manifest = registry.resolve(name, "translate")
+    same, files = check_files(registry, manifest)
+    print(f"{manifest.name}: {files}")
     seconds, where, output = verify(registry, manifest, text)
     print(f"{manifest.name}: loaded with {where} in {seconds:.2f} s")
     print(output)
+    if same is False:
+        raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 
 
 def _say_if_stale(registry: Registry, manifest: Manifest) -> None:

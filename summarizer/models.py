@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -30,7 +31,7 @@ from summarizer.errors import (
     UsageError,
 )
 from summarizer.progress import report, step
-from summarizer.registry import Manifest, Registry, folder_kind, read_manifest, write_record
+from summarizer.registry import SOURCE_FILE, Manifest, Registry, folder_kind, read_manifest, read_record, write_record
 from summarizer.settings import Settings
 from summarizer.writes import write_atomic
 
@@ -91,7 +92,7 @@ def pull(registry: Registry, manifest: Manifest) -> Path:
             snapshot_download(repo_id=manifest.hf_id, revision=commit, local_dir=staging, allow_patterns=ALLOW_PATTERNS)
             _check_model_folder(staging, manifest.name)
             shutil.rmtree(staging / ".cache", ignore_errors=True)  # the Hub client's download metadata
-            write_record(staging, {"hf_id": manifest.hf_id, "revision": manifest.revision, "commit": commit})
+            write_record(staging, {"hf_id": manifest.hf_id, "revision": manifest.revision, "commit": commit, "files": file_hashes(staging)})
     except SummarizerError:
         raise
     except Exception as exc:  # the Hub client's network errors differ by version and transport
@@ -134,6 +135,61 @@ def register_folder(registry: Registry, name: str, folder: Path, task: str) -> M
     manifest = read_manifest(path)
     registry.manifests[manifest.name] = manifest
     return manifest
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file of a model folder (the Hub lists the same for its large files), by relative path."""
+    hashes = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != SOURCE_FILE):
+        digest = hashlib.sha256()
+        with path.open("rb") as file:
+            for chunk in iter(lambda: file.read(1 << 20), b""):
+                digest.update(chunk)
+        hashes[path.relative_to(folder).as_posix()] = digest.hexdigest()
+    return hashes
+
+
+def check_files(registry: Registry, manifest: Manifest) -> tuple[bool | None, str]:
+    """Whether an installed model's files are those its pull downloaded at the pinned revision: (True, False, or None
+    when nothing pins them: an imported or local folder, a server, or a pull made before hashes were kept; and why)."""
+    if manifest.engine != "local":
+        return None, "served by its server: no files here to check"
+    folder = registry.require(manifest)
+    record = read_record(folder)
+    if not record.get("files"):
+        why = "an imported or local folder" if record.get("imported") or manifest.local_dir else "no file hashes were kept when it was installed"
+        return None, f"nothing to compare the files with ({why})"
+    now = file_hashes(folder)
+    kept = record["files"]
+    changed = sorted(name for name in kept if name in now and now[name] != kept[name])
+    missing = sorted(set(kept) - set(now))
+    added = sorted(set(now) - set(kept))
+    if not (changed or missing or added):
+        return True, f"all {len(kept)} files are as pulled at revision {manifest.revision} (commit {str(record.get('commit'))[:12]})"
+    parts = [f"{label}: {', '.join(names[:5])}" for label, names in (("changed", changed), ("missing", missing), ("added", added)) if names]
+    return False, "files differ from what the pull downloaded (" + "; ".join(parts) + ")"
+
+
+def install_missing(registry: Registry, manifests: list[Manifest]) -> list[str]:
+    """Pull (and convert, where CTranslate2 can run it) each of these models that is not installed; what could not
+    be done comes back as notes (offline, no network, a failed conversion) and the caller goes on without it."""
+    notes = []
+    for manifest in manifests:
+        if manifest.engine != "local" or manifest.local_dir or registry.installed(manifest):
+            continue
+        try:
+            with step(f"downloading {manifest.name} (about {manifest.size_mb or '?'} MB)"):
+                pull(registry, manifest)
+        except (OfflineError, DownloadError, ConfigError) as exc:
+            notes.append(f"{manifest.name} was not downloaded ({exc})")
+            continue
+        if registry.settings.use_ctranslate2:
+            try:
+                with step(f"converting {manifest.name} for CTranslate2"):
+                    convert(registry, manifest)
+            except Exception as exc:  # the model runs on transformers without it: slower, same kind of output
+                notes.append(f"{manifest.name} was downloaded but not converted ({type(exc).__name__}: {exc}); it runs on transformers")
+    return notes
 
 
 def convert(registry: Registry, manifest: Manifest, quantization: str = "int8") -> Path:

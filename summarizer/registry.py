@@ -159,7 +159,7 @@ class Registry:
         the words a briefing's footer says it with. An imported folder claims no revision: only its fingerprint."""
         if manifest.engine == "openai":
             return None, f"served by {manifest.server['base_url']} as {manifest.server['model']} (an OpenAI-compatible server: what it runs is the server's)"
-        record = _read_record(self.store_dir(manifest))
+        record = read_record(self.store_dir(manifest))
         if manifest.local_dir or record.get("imported"):
             where = f"local folder {manifest.local_dir}" if manifest.local_dir else "imported folder"
             return None, f"{where} (fingerprint {self.fingerprint(manifest)[:12]})"
@@ -173,7 +173,7 @@ class Registry:
         if manifest.engine == "openai":  # the server's model by name: we cannot see its weights
             return f"server {manifest.server['base_url']} {manifest.server['model']}"
         folder = self.store_dir(manifest)
-        commit = _read_record(folder).get("commit")
+        commit = read_record(folder).get("commit")
         if commit:
             return commit
         if not self.installed(manifest):
@@ -191,7 +191,7 @@ class Registry:
         folder = self.converted_dir(manifest)
         if manifest.engine != "local" or not (folder / "model.bin").exists():
             return None, "no"
-        record = _read_record(folder)
+        record = read_record(folder)
         if record.get("fingerprint") != self.fingerprint(manifest):
             return None, "stale"
         return folder, str(record.get("quantization", "?"))
@@ -229,7 +229,8 @@ def write_record(folder: Path, record: dict) -> None:
     (folder / SOURCE_FILE).write_text(json.dumps(record), encoding="utf-8")
 
 
-def _read_record(folder: Path) -> dict:
+def read_record(folder: Path) -> dict:
+    """What write_record noted beside a model's files; {} when nothing readable is there."""
     try:
         record = json.loads((folder / SOURCE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):

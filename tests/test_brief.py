@@ -238,3 +238,35 @@ def test_failed_translation_checks_show_beside_their_sentences(runner, seeds_dir
     if 2 * len(failed) > len(english):
         assert "not usable; read the Arabic below" in block
         assert block.split("\n", 3)[2] == f"## 1. {escape_md(story['title_ar'])}"
+
+
+def test_brief_pull_installs_the_missing_translator_then_briefs_in_english(runner, seeds_dir, tmp_path, tiny_models, monkeypatch):
+    import shutil
+    from types import SimpleNamespace
+
+    import huggingface_hub
+
+    downloads = []
+
+    def snapshot_download(repo_id, revision, local_dir, allow_patterns, **kwargs):
+        downloads.append((repo_id, revision))  # stands in for the Hub: the tiny Marian under the default's name
+        shutil.copytree(tiny_models["marian"], local_dir, dirs_exist_ok=True)
+        return local_dir
+
+    monkeypatch.setattr(huggingface_hub.HfApi, "model_info", lambda self, repo_id, revision=None, **kw: SimpleNamespace(sha=revision))
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot_download)
+    home = tmp_path / "home"
+    md, data, result = run_brief(runner, home, tmp_path / "out", seeds_dir, extra=["--pull", "-q"])
+    assert downloads == [("Helsinki-NLP/opus-mt-tc-big-ar-en", "633b76a46252ccfe8a18920198e06bca8a7d7c17")]
+    assert (home / "models" / "opus-mt-tc-big-ar-en" / "ct2" / "model.bin").exists()  # converted for CTranslate2 too
+    assert "no English" not in result.stderr and data["stories"][0]["summary"]["sentences"][0]["en"]
+    again = run_brief(runner, home, tmp_path / "again", seeds_dir, extra=["--pull", "-q"])
+    assert len(downloads) == 1 and again[0] == md  # installed now: nothing downloaded again
+
+
+def test_brief_pull_without_the_network_is_a_note_and_the_arabic_briefing(runner, seeds_dir, tmp_path):
+    result = runner.invoke(app, ["brief", str(seeds_dir), "--out", str(tmp_path / "out"), "--date", "2024-06-20", "--pull", "-q"],
+                           env={"SUMMARIZER_HOME": str(tmp_path / "home"), "SUMMARIZER_OFFLINE": "1"})
+    assert result.exit_code == 0, result.output
+    assert "note: opus-mt-tc-big-ar-en was not downloaded" in result.stderr and "summarizer models pull" in result.stderr
+    assert (tmp_path / "out" / "briefing-2024-06-20.md").exists()

@@ -23,7 +23,7 @@ from summarizer.backends.ct2 import convert as convert_ct2
 from summarizer.cache import ResultCache, cache_key
 from summarizer.cli import app
 from summarizer.errors import ConfigError, DownloadError, InputTooLongError, ModelMissingError, OfflineError, UsageError
-from summarizer.models import convert, import_model, pull, run_model, statuses
+from summarizer.models import check_files, convert, import_model, pull, run_model, statuses
 from summarizer.registry import MANIFESTS, Registry, read_manifest
 from summarizer.settings import Settings
 from tiny_models import ENGLISH, build_marian, train_sentencepiece, write_manifest
@@ -259,6 +259,12 @@ def test_pull_downloads_the_verified_commit_and_records_it(tmp_path, tiny_models
     with pytest.raises(DownloadError, match="Name or service not known.*summarizer models pull hub-marian"):
         pull(registry, manifest)
     assert registry.installed(manifest) and not list(target.parent.glob(".hf-*"))
+    # The files are those the pull downloaded; a changed or lost one is named.
+    assert check_files(registry, manifest) == (True, "all 7 files are as pulled at revision refs/pr/1 (commit abc100000000)")
+    weights = next(target.glob("*.safetensors"))
+    weights.write_bytes(weights.read_bytes()[:-1] + b"x")
+    (target / "vocab.json").unlink()
+    assert check_files(registry, manifest) == (False, f"files differ from what the pull downloaded (changed: {weights.name}; missing: vocab.json)")
 
 
 def test_ctranslate2_workers_split_a_batch_and_keep_its_order(tmp_path, tiny_models):
