@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import errno
 import functools
+import inspect
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Callable, Optional
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.table import Table
 
@@ -65,6 +67,23 @@ EXIT_USAGE = 2
 EXIT_NO_INPUT = 3
 
 _HELP = {"help_option_names": ["-h", "--help"]}  # -h too, on every command
+
+
+def _argument_help_shows_the_metavar() -> None:
+    """Help lists an argument as its metavar, "PATH..." for several, not "PATH <list[str]>" (typer prints the Python
+    type after the name even when a metavar names it), and the usage line as click writes it: "PATH...", "[PATH]..."
+    when optional, not typer's "{PATH}...". Left alone where typer lacks these hooks."""
+    argument = getattr(typer.core, "TyperArgument", None)
+    hooks = ("display_type_rich", "_rich_display_name", "_usage_display_name", "display_name_raw")
+    if argument is None or not all(hasattr(argument, name) for name in hooks):
+        return
+    argument._usage_display_name = lambda self: (self.display_name_raw if self.required else f"[{self.display_name_raw}]") + ("..." if self.nargs != 1 else "")
+    shown_type, shown_name = argument.display_type_rich, argument._rich_display_name
+    argument.display_type_rich = lambda self, ctx: None if self.metavar else shown_type(self, ctx)
+    argument._rich_display_name = lambda self: (self.display_name_raw + ("..." if self.nargs != 1 else "")) if self.metavar else shown_name(self)
+
+
+_argument_help_shows_the_metavar()
 app = typer.Typer(
     help="Arabic news articles from many outlets into English briefings.",
     no_args_is_help=True,
@@ -152,33 +171,62 @@ class TranslateFormat(str, Enum):
 
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress; only warnings and errors on stderr.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="A line on stderr as each step starts and ends, with its time (also when stderr is not a terminal).")]
 Paths = Annotated[list[str], typer.Argument(metavar="PATH", help="Files, folders (recursive), globs, or - for standard input.")]
 FeedsFile = Annotated[Optional[Path], typer.Option("--feeds", metavar="FILE", help="Feed list, TOML or OPML (default: $SUMMARIZER_HOME/feeds.toml if there is one, else the bundled list).")]
 Archive = Annotated[Optional[Path], typer.Option("--archive", metavar="DIR", help="Web archive folder for the fetched pages (default: $SUMMARIZER_HOME/archive).")]
 
 
+_LIVE: dict[str, bool] = {"on": False}  # a progress display is showing: an inner _progress adds none
+
+
 @contextlib.contextmanager
-def _progress(quiet: bool = False):
-    """Show the library's progress on stderr (a bar per step) while inside, on a terminal and unless quiet."""
-    if quiet or not err.is_terminal:
+def _progress(quiet: bool = False, verbose: bool = False):
+    """Show the library's progress on stderr while inside: a bar per step on a terminal; with verbose, a line as each
+    step starts and ends (with its time), terminal or not; nothing when quiet."""
+    if _LIVE["on"] or quiet or not (verbose or err.is_terminal):
         yield
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    _LIVE["on"] = True
+    try:
+        if verbose:
+            with listening(_step_lines()):
+                yield
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    tasks: dict[str, object] = {}
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as bars:
+        tasks: dict[str, object] = {}
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True) as bars:
 
-        def show(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = bars.add_task(step, total=total or None)
-            if total:
-                bars.update(tasks[step], completed=done, total=total)
-            elif done:  # a step with no count has ended
-                bars.update(tasks[step], completed=1, total=1)
+            def show(step: str, done: int, total: int) -> None:
+                if step not in tasks:
+                    tasks[step] = bars.add_task(step, total=total or None)
+                if total:
+                    bars.update(tasks[step], completed=done, total=total)
+                elif done:  # a step with no count has ended
+                    bars.update(tasks[step], completed=1, total=1)
 
-        with listening(show):
-            yield
+            with listening(show):
+                yield
+    finally:
+        _LIVE["on"] = False
+
+
+def _step_lines():
+    """A progress listener that writes one line when a step starts and one when it ends, with its count and time."""
+    import time
+
+    started: dict[str, float] = {}
+
+    def show(step: str, done: int, total: int) -> None:
+        if step not in started:
+            started[step] = time.perf_counter()
+            err.print(f"summarizer: {step}" + (f": {total}" if total else "") + " …")
+        elif (total and done >= total) or (not total and done):
+            err.print(f"summarizer: {step}: done in {time.perf_counter() - started.pop(step):.1f} s")
+
+    return show
 
 
 def _warn(message: str) -> None:
@@ -195,12 +243,18 @@ _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}  # standar
 
 
 def handles_errors(command):
-    """Turn a library error into one line on stderr and its exit code."""
+    """Every command's frame: its progress shown (with -q and -v, added to commands that do not take them), and a
+    library error turned into one line on stderr and its exit code."""
+    declared = inspect.signature(command, eval_str=True).parameters  # the annotations themselves: typer reads them
+    added = [name for name in ("quiet", "verbose") if name not in declared]
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        quiet = kwargs.pop("quiet", False) if "quiet" in added else kwargs.get("quiet", False)
+        verbose = kwargs.pop("verbose", False) if "verbose" in added else kwargs.get("verbose", False)
         try:
-            result = command(*args, **kwargs)
+            with _progress(quiet, verbose):
+                result = command(*args, **kwargs)
             sys.stdout.flush()  # a full disk shows on the flush as often as on the write
             return result
         except SummarizerError as exc:
@@ -216,6 +270,10 @@ def handles_errors(command):
             err.print(f"summarizer: error: cannot write standard output ({exc.strerror}); make room, or send it elsewhere")
             raise typer.Exit(EXIT_USAGE) from None
 
+    options = {"quiet": Quiet, "verbose": Verbose}
+    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=False, annotation=options[name]) for name in added]
+    wrapper.__signature__ = inspect.signature(command, eval_str=True).replace(parameters=[*declared.values(), *extra])
+    wrapper.__annotations__ = {**command.__annotations__, **{name: options[name] for name in added}}
     return wrapper
 
 
@@ -224,9 +282,9 @@ def handles_errors(command):
 def ingest(
     paths: Paths,
     format: Annotated[IngestFormat, typer.Option("--format", "-f", help="jsonl: one article a line; table: a readable summary.")] = IngestFormat.jsonl,
-    outlet: Annotated[Optional[str], typer.Option(help="Outlet name for every input (overrides what the pages say).")] = None,
-    outlets: Annotated[Optional[Path], typer.Option(help="Extra outlets file (TOML, same shape as summarizer/data/outlets.toml).")] = None,
-    max_file_mb: Annotated[Optional[int], typer.Option(min=1, help="Skip files larger than this many MB (default 20); an MHTML file is read up to it.")] = None,
+    outlet: Annotated[Optional[str], typer.Option(metavar="NAME", help="Outlet name for every input (overrides what the pages say).")] = None,
+    outlets: Annotated[Optional[Path], typer.Option(metavar="FILE", help="Extra outlets file (TOML, same shape as summarizer/data/outlets.toml).")] = None,
+    max_file_mb: Annotated[Optional[int], typer.Option(min=1, metavar="N", help="Skip files larger than this many MB (default 20); an MHTML file is read up to it.")] = None,
 ) -> None:
     """Read and clean articles: title, outlet, date and main text, one JSON object per article."""
     settings = settings_from(outlets_file=outlets, max_file_bytes=max_file_mb * MB if max_file_mb is not None else None)
@@ -287,9 +345,9 @@ def group(
 @eval_app.command("grouping")
 @handles_errors
 def eval_grouping(
-    gold: Annotated[list[Path], typer.Option(help='Gold labels, JSONL lines {"id", "story"}; repeat with --articles for several windows.')],
+    gold: Annotated[list[Path], typer.Option(metavar="FILE", help='Gold labels, JSONL lines {"id", "story"}; repeat with --articles for several windows.')],
     paths: Annotated[Optional[list[str]], typer.Argument(metavar="PATH", help="The articles of a single --gold: files, folders, globs, or -.")] = None,
-    articles: Annotated[Optional[list[str]], typer.Option("--articles", help="The articles of each --gold, in the same order (one window each).")] = None,
+    articles: Annotated[Optional[list[str]], typer.Option("--articles", metavar="FILE", help="The articles of each --gold, in the same order (one window each).")] = None,
     threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Grouping threshold to score (default 0.20).")] = None,
 ) -> None:
     """BCubed precision, recall and F1 of the grouping against gold story labels (JSON on stdout).
@@ -475,12 +533,10 @@ def brief(
         wanted = [registry.resolve(settings.translator, "translate")]
         if settings.summarizer not in (None, "extractive"):
             wanted.append(registry.resolve(settings.summarizer, "summarize"))
-        with _progress(quiet):
-            for note in install_missing(registry, wanted):
-                err.print(f"summarizer: note: {note}")
+        for note in install_missing(registry, wanted):
+            err.print(f"summarizer: note: {note}")
     with ResultCache(settings.cache_path, warn=_warn) as cache:
-        with _progress(quiet):
-            briefing = build_briefing(articles, settings, registry, cache, size, date.date().isoformat() if date else None, days, store, _warn)
+        briefing = build_briefing(articles, settings, registry, cache, size, date.date().isoformat() if date else None, days, store, _warn)
     for note in briefing.notes:
         err.print(f"summarizer: {note}")
     name = f"briefing-{briefing.date}"
@@ -512,8 +568,7 @@ def compare(
     """How outlets covered one story: shared facts, facts only one reports, differing numbers, quotes."""
     settings = settings_from(translator=translator)
     articles, problems = _read_articles(paths or ["seeds/"], settings)
-    with _progress(quiet):
-        stories = group_stories(articles, settings, warn=_warn)
+    stories = group_stories(articles, settings, warn=_warn)
     if story:
         chosen = next((s for s in stories if s.id == story), None)
         if chosen is None:
@@ -523,7 +578,7 @@ def compare(
     if len(chosen.articles) < 2:
         raise InputError(f"story {chosen.id} has one article: nothing to compare")
     result = compare_articles(list(chosen.articles))
-    with ResultCache(settings.cache_path, warn=_warn) as cache, _progress(quiet):
+    with ResultCache(settings.cache_path, warn=_warn) as cache:
         texts = [c.text for c in result.shared + result.unique] + [r.text for c in result.shared for _, r in c.reports] + [q.text for q in result.quotes]
         english, missing = english_of(texts, Registry.load(settings), cache)
     notes = [f"{missing}; the Arabic is shown"] if missing else []
@@ -557,7 +612,7 @@ def translate(
         raise UsageError(f"--out {out_file} is a folder; name a file")
     registry = Registry.load(settings)
     manifest = registry.resolve(translator or settings.translator, "translate")
-    with ResultCache(settings.cache_path, warn=_warn) as cache, _progress(quiet):
+    with ResultCache(settings.cache_path, warn=_warn) as cache:
         docs = translate_articles(articles, registry, manifest, cache)
     for d in docs:
         if d.status not in ("translated", "passthrough"):
@@ -719,15 +774,23 @@ def fetch(
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)
 
 
+def _web_offline() -> str | None:
+    """Why the web may not be used: --offline, SUMMARIZER_OFFLINE or the config file's offline (None when none says
+    so). HF_HUB_OFFLINE and TRANSFORMERS_OFFLINE keep only the model hub offline, not the outlets' feeds."""
+    hub_free = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    settings, source = Settings.explain(hub_free, **{k: v for k, v in _GLOBAL.items() if v is not None})
+    return source.get("offline", "offline") if settings.offline else None
+
+
 def _fetch(settings: Settings, feeds: Path | None, archive: Path, options: FetchOptions, quiet: bool) -> FetchReport:
     """Fetch into archive, each failure one line as it comes, and a closing line unless quiet."""
-    if settings.offline:
-        raise UsageError("fetching needs the network, and this run is offline (--offline, HF_HUB_OFFLINE or the config file); drop it to fetch")
+    why = _web_offline()
+    if why:
+        raise UsageError(f"fetching needs the network, and this run is offline ({why}); drop it to fetch")
     feed_list, where = load_feeds(feeds, settings.home)
     if not quiet:
         err.print(f"summarizer: fetching {len(feed_list)} feeds from {where} into {archive}")
-    with _progress(quiet):
-        result = fetch_feeds(feed_list, archive, options, report, _warn)
+    result = fetch_feeds(feed_list, archive, options, report, _warn)
     if not quiet:
         written = f"; wrote {result.archive_file}" if result.archive_file else ""
         err.print(f"summarizer: {result.line()}{written}")
@@ -755,19 +818,19 @@ def feeds_check(
 ) -> None:
     """Ask every feed once and say which answer, which moved (and where) and which are dead. Needs the network."""
     settings = settings_from()
-    if settings.offline:
-        raise UsageError("checking feeds needs the network, and this run is offline; drop --offline")
+    why = _web_offline()
+    if why:
+        raise UsageError(f"checking feeds needs the network, and this run is offline ({why}); drop it to check")
     feed_list, _ = load_feeds(feeds, settings.home)
     politeness = dataclasses.replace(_POLITE, timeout=timeout, retries=1)
     table = Table(title="feeds")
     for column in ("outlet", "verdict", "detail", "address"):
         table.add_column(column, overflow="fold")
     bad = 0
-    with _progress(False):
-        for number, (feed, (verdict, detail)) in enumerate(check_feed(feed_list, politeness), start=1):
-            bad += verdict != "ok"
-            table.add_row(feed.outlet, verdict, detail, feed.url)
-            listening_report("checking feeds", number, len(feed_list))
+    for number, (feed, (verdict, detail)) in enumerate(check_feed(feed_list, politeness), start=1):
+        bad += verdict != "ok"
+        table.add_row(feed.outlet, verdict, detail, feed.url)
+        listening_report("checking feeds", number, len(feed_list))
     out().print(table)
     if bad:
         err.print(f"summarizer: {bad} of {len(feed_list)} feeds need attention; fix the list (summarizer feeds export, edit, --feeds)")

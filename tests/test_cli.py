@@ -225,3 +225,33 @@ def test_config_shows_what_defaults_do(runner, monkeypatch):
     assert "opus-mt-tc-big-ar-en (the shipped default)" in shown and "extractive (no model" in shown
     assert "0: the engine decides (this machine:" in shown
     assert "opus-mt-ar-en" in runner.invoke(app, ["config"], env={"SUMMARIZER_TRANSLATOR": "opus-mt-ar-en", "COLUMNS": "200"}).stdout
+
+
+def _commands(group, path=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):  # a group (typer's own copy of click's)
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name)
+
+
+def test_every_command_takes_quiet_and_verbose_and_shows_its_arguments_by_name(runner):
+    import typer
+
+    commands = list(_commands(typer.main.get_command(app)))
+    assert len(commands) >= 22
+    for command in commands:
+        shown = runner.invoke(app, [*command, "-h"], terminal_width=200).stdout
+        assert "-q, --quiet" in shown and "-v, --verbose" in shown, command
+        assert "<list[str]>" not in shown and "{" not in shown.splitlines()[0], command
+    assert runner.invoke(app, ["ingest", "-h"]).stdout.startswith("Usage: root ingest [OPTIONS] PATH...")
+
+
+def test_verbose_says_when_each_step_starts_and_ends_and_quiet_says_nothing(runner, seeds_dir, tmp_path):
+    loud = runner.invoke(app, ["group", str(seeds_dir), "--format", "json", "-v"])
+    assert loud.exit_code == 0
+    assert loud.stderr.splitlines()[0] == "summarizer: grouping 5 articles …"
+    assert loud.stderr.splitlines()[1].startswith("summarizer: grouping 5 articles: done in ")
+    assert json.loads(loud.stdout)  # the output itself is as without -v
+    quiet = runner.invoke(app, ["brief", str(seeds_dir), "--out", str(tmp_path), "--date", "2024-06-20", "--no-store", "-q", "-v"])
+    assert quiet.exit_code == 0 and "grouping" not in quiet.stderr and "wrote" not in quiet.stderr  # -q wins

@@ -229,7 +229,17 @@ def test_a_cut_archive_gives_its_pages_then_one_line(runner, site, tmp_path):
 
 def test_fetch_is_refused_offline_with_the_fix(runner, tmp_path):
     result = runner.invoke(app, ["--offline", "fetch", "--archive", str(tmp_path / "a")])
-    assert result.exit_code == 2 and "offline" in result.stderr and not (tmp_path / "a").exists()
+    assert result.exit_code == 2 and "offline (option offline=True)" in result.stderr and not (tmp_path / "a").exists()
+    result = runner.invoke(app, ["fetch", "--archive", str(tmp_path / "a")], env={"SUMMARIZER_OFFLINE": "1"})
+    assert result.exit_code == 2 and "SUMMARIZER_OFFLINE='1'" in result.stderr
+    # The Hugging Face variables keep the model hub offline, not the outlets' feeds.
+    with NewsServer() as server:
+        server.routes["/rss"] = Route(rss([]))
+        listing = tmp_path / "f.toml"
+        listing.write_text(to_toml([Feed(server.url("/rss"), "BBC Arabic")]), encoding="utf-8")
+        result = runner.invoke(app, ["fetch", "--feeds", str(listing), "--archive", str(tmp_path / "b")], env={"HF_HUB_OFFLINE": "1"})
+    assert result.exit_code == 0, result.output
+    assert server.hits["/rss"] == 1
 
 
 def test_archive_day_folders_for_a_briefing(tmp_path):
