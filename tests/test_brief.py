@@ -253,6 +253,8 @@ def test_brief_pull_installs_the_missing_translator_then_briefs_in_english(runne
         shutil.copytree(tiny_models["marian"], local_dir, dirs_exist_ok=True)
         return local_dir
 
+    for variable in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):  # CI keeps the hub offline; the Hub here is a stand-in
+        monkeypatch.delenv(variable, raising=False)
     monkeypatch.setattr(huggingface_hub.HfApi, "model_info", lambda self, repo_id, revision=None, **kw: SimpleNamespace(sha=revision))
     monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot_download)
     home = tmp_path / "home"
