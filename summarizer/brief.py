@@ -1,4 +1,5 @@
-"""The daily briefing: stories ranked, each summarised in Arabic and English with every sentence cited."""
+"""The daily briefing (stories ranked, each summarised in Arabic and English with every sentence cited), and the
+outlet comparison of one story: what the commands build before rendering."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from summarizer.records import Article, SentencePair, Story
 from summarizer.registry import Manifest, Registry
 from summarizer.settings import Settings
 from summarizer.summarize import Summary, summarize_story
-from summarizer.translate import translate_or_note
+from summarizer.compare import Comparison, compare
+from summarizer.errors import InputError, UsageError
+from summarizer.translate import english_of, translate_or_note
 
 
 @dataclass(frozen=True)
@@ -141,3 +144,31 @@ def _models(registry: Registry, translator: Manifest | None, summaries: list[Sum
         rows.append({"name": "extractive", "task": "summarize", "hf_id": None, "revision": __version__, "licence": "Apache-2.0 (this tool)",
                      "provenance": f"summarizer {__version__}"})
     return rows
+
+
+@dataclass(frozen=True)
+class StoryComparison:
+    """One story's outlet comparison, with the English of its sentences and notes on what is missing."""
+
+    story: Story
+    comparison: Comparison
+    english: dict[str, str]  # Arabic sentence -> English (empty: no translator)
+    notes: tuple[str, ...] = ()
+
+
+def build_comparison(articles: list[Article], settings: Settings, registry: Registry, cache: ResultCache | None,
+                     story_id: str | None = None, warn: Callable[[str], None] = lambda message: None) -> StoryComparison:
+    """Group the articles, take the story asked for (default: the one most outlets cover), and compare its articles."""
+    stories = group_stories(articles, settings, warn=warn)
+    if story_id:
+        chosen = next((s for s in stories if s.id == story_id), None)
+        if chosen is None:
+            raise UsageError(f"no story '{story_id}' in these inputs; stories: {', '.join(s.id for s in stories)}")
+    else:
+        chosen = by_coverage(stories)[0]
+    if len(chosen.articles) < 2:
+        raise InputError(f"story {chosen.id} has one article: nothing to compare")
+    result = compare(list(chosen.articles))
+    texts = [c.text for c in result.shared + result.unique] + [r.text for c in result.shared for _, r in c.reports] + [q.text for q in result.quotes]
+    english, missing = english_of(texts, registry, cache)
+    return StoryComparison(chosen, result, english, (f"{missing}; the Arabic is shown",) if missing else ())

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from summarizer.arabic import normalize
 from summarizer.errors import OutputError
-from summarizer.store import connect, select_in, set_aside_rows
+from summarizer.db import connect, select_in, set_aside_rows
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (

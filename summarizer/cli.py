@@ -22,17 +22,15 @@ from rich.console import Console
 from rich.table import Table
 
 from summarizer.arabic import split_sentences
-from summarizer.brief import build_briefing
+from summarizer.brief import build_briefing, build_comparison
 from summarizer.cache import ResultCache
-from summarizer.compare import compare as compare_articles
 from summarizer.errors import InputError, SummarizerError, UsageError
-from summarizer.evaluate import ROUGE_TOKENIZER, bcubed, rouge
+from summarizer.evaluate import ROUGE_TOKENIZER, bcubed, bleu_chrf, rouge
 from summarizer.evidence import check_claim, find_evidence, story_actors
 from summarizer.faithfulness import check_translation
 from summarizer.feeds import load_feeds, read_opml, to_opml, to_toml, user_list
 from summarizer.fetch import FetchOptions, FetchReport, archive_inputs, check_feed
 from summarizer.fetch import fetch as fetch_feeds
-from summarizer.grouping import by_coverage
 from summarizer.ingest import json_lines
 from summarizer.models import check_files, convert, import_model, install_missing, pull, register_folder, statuses, verify
 from summarizer.pipeline import group_stories, load_articles
@@ -52,7 +50,6 @@ from summarizer.render import (
 from summarizer.settings import CHOICES, MB, Settings, config_file, usable_cores
 from summarizer.summarize import candidates, summarize_story, summary_length
 from summarizer.translate import (
-    english_of,
     load_glossary,
     translate_articles,
     translate_lines,
@@ -568,23 +565,13 @@ def compare(
     """How outlets covered one story: shared facts, facts only one reports, differing numbers, quotes."""
     settings = settings_from(translator=translator)
     articles, problems = _read_articles(paths or ["seeds/"], settings)
-    stories = group_stories(articles, settings, warn=_warn)
-    if story:
-        chosen = next((s for s in stories if s.id == story), None)
-        if chosen is None:
-            raise UsageError(f"no story '{story}' in these inputs; stories: {', '.join(s.id for s in stories)}")
-    else:
-        chosen = by_coverage(stories)[0]
-    if len(chosen.articles) < 2:
-        raise InputError(f"story {chosen.id} has one article: nothing to compare")
-    result = compare_articles(list(chosen.articles))
     with ResultCache(settings.cache_path, warn=_warn) as cache:
-        texts = [c.text for c in result.shared + result.unique] + [r.text for c in result.shared for _, r in c.reports] + [q.text for q in result.quotes]
-        english, missing = english_of(texts, Registry.load(settings), cache)
-    notes = [f"{missing}; the Arabic is shown"] if missing else []
-    for note in notes:
+        made = build_comparison(articles, settings, Registry.load(settings), cache, story, _warn)
+    for note in made.notes:
         err.print(f"summarizer: {note}")
-    _write_report(out_dir, f"compare-{chosen.id}", comparison_markdown(result, chosen.id, chosen.title, english, notes), comparison_dict(result, chosen.id, chosen.title, english, notes))
+    chosen, notes = made.story, list(made.notes)
+    _write_report(out_dir, f"compare-{chosen.id}", comparison_markdown(made.comparison, chosen.id, chosen.title, made.english, notes),
+                  comparison_dict(made.comparison, chosen.id, chosen.title, made.english, notes))
     if not quiet:
         err.print(f"summarizer: wrote {out_dir}/compare-{chosen.id}.md and .json")
     if problems:
@@ -696,8 +683,6 @@ def eval_translation(
     limit: Annotated[Optional[int], typer.Option(help="Score only the first N lines.")] = None,
 ) -> None:
     """sacreBLEU BLEU and chrF (with signatures) of the translation pipeline on a line-aligned test set."""
-    import sacrebleu
-
     settings = settings_from()
     sources = _read_lines(src)[:limit]
     references = _read_lines(ref)[:limit]
@@ -707,15 +692,7 @@ def eval_translation(
     manifest = registry.resolve(translator or settings.translator, "translate")
     with ResultCache(settings.cache_path, warn=_warn) as cache:
         hypotheses = translate_lines(sources, registry, manifest, cache)
-    bleu = sacrebleu.metrics.BLEU()
-    chrf = sacrebleu.metrics.CHRF()
-    bleu_score = bleu.corpus_score(hypotheses, [references])
-    chrf_score = chrf.corpus_score(hypotheses, [references])
-    result = {
-        "model": manifest.name, "revision": manifest.revision, "lines": len(sources),
-        "bleu": round(bleu_score.score, 2), "chrf": round(chrf_score.score / 100, 4),
-        "bleu_signature": str(bleu.get_signature()), "chrf_signature": str(chrf.get_signature()),
-    }
+    result = {"model": manifest.name, "revision": manifest.revision, "lines": len(sources), **bleu_chrf(hypotheses, references)}
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
 
 

@@ -1,4 +1,4 @@
-"""Scores against gold data: BCubed for story grouping."""
+"""Scores against gold data: BCubed for story grouping, ROUGE for summaries, BLEU and chrF for translations."""
 
 from __future__ import annotations
 
@@ -61,3 +61,13 @@ def rouge(predictions: list[str], references: list[str]) -> dict[str, float]:
         for key in totals:
             totals[key] += scores[key].fmeasure
     return {key: round(100 * value / max(1, len(predictions)), 2) for key, value in totals.items()}
+
+
+def bleu_chrf(hypotheses: list[str], references: list[str]) -> dict[str, float | str]:
+    """sacreBLEU's corpus BLEU and chrF (0-1) of line-aligned translations, with the signatures that say how."""
+    import sacrebleu
+
+    bleu, chrf = sacrebleu.metrics.BLEU(), sacrebleu.metrics.CHRF()
+    bleu_score, chrf_score = bleu.corpus_score(hypotheses, [references]), chrf.corpus_score(hypotheses, [references])
+    return {"bleu": round(bleu_score.score, 2), "chrf": round(chrf_score.score / 100, 4),
+            "bleu_signature": str(bleu.get_signature()), "chrf_signature": str(chrf.get_signature())}

@@ -25,7 +25,7 @@ from summarizer.ingest import read_page
 from summarizer.polite import FetchFailed, Politeness, Response, Web
 from summarizer.progress import report
 from summarizer.records import Problem, RawDocument, Source
-from summarizer.store import connect
+from summarizer.db import connect
 from summarizer.syndication import Entry, NotAFeed, canonical_url, parse_listing
 from summarizer.warc import PAGE_TYPES, ArchiveWriter, PageFacts
 

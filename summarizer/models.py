@@ -13,14 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.backends import (
-    Generation,
-    generate,
-    load_backend,
-    resolve,
-    uses_ctranslate2,
-    uses_vmap,
-)
+from summarizer.backends import Generation, generate, identity, load_backend
 from summarizer.cache import ResultCache, cache_key
 from summarizer.errors import (
     ConfigError,
@@ -32,7 +25,6 @@ from summarizer.errors import (
 )
 from summarizer.progress import report, step
 from summarizer.registry import SOURCE_FILE, Manifest, Registry, folder_kind, read_manifest, read_record, write_record
-from summarizer.settings import Settings
 from summarizer.writes import write_atomic
 
 # Only these files are downloaded: configs, tokenizers and safetensors weights (never pickles).
@@ -235,7 +227,7 @@ def run_model(
     # The fingerprint, not the manifest's revision: new weights under the same name are a different model.
     fingerprint = registry.fingerprint(manifest)
     converted, quantization = registry.conversion(manifest)
-    engine = "openai-compatible server" if manifest.engine == "openai" else _engine(settings, converted, quantization)
+    engine = identity(manifest, settings, converted, quantization)
     keys = [cache_key(stage, manifest.name, fingerprint, engine, params, text) for text in inputs]
     found = cache.get_many(keys) if cache else {}
     todo = sorted({key: text for key, text in zip(keys, inputs) if key not in found}.items())
@@ -258,23 +250,6 @@ def run_model(
 
         generate(backend, [backend.chat(text) for _, text in todo], params, settings.batch_tokens, finished=keep)
     return [Generation(found[key]["text"], found[key].get("pieces", 1)) for key in keys]
-
-
-def _engine(settings: Settings, converted: Path | None, quantization: str) -> str:
-    """What will run the model, as far as it changes the outputs, known without loading the model.
-
-    "auto" is decided here as the engine will decide it, since one machine can run a model on its GPU one day and on
-    its CPU the next (CUDA_VISIBLE_DEVICES, a driver update), in another precision. On a machine with a GPU, asking
-    costs a cache hit the engine's import: a tenth of a second for CTranslate2, seconds for torch.
-    """
-    ct2 = uses_ctranslate2(settings, converted)  # the choice load_backend makes, so the key names what will run
-    device, precision = resolve(settings, ct2)
-    if not ct2:
-        return f"transformers {precision} {device}"
-    # CTranslate2 reads this itself; other CPU kernels round differently, enough to flip nearly tied beams (README).
-    isa = os.environ.get("CT2_FORCE_CPU_ISA", "") if device == "cpu" else ""
-    vmap = "vmap" if uses_vmap(settings, converted) else ""  # outputs limited to the target language's pieces
-    return " ".join(filter(None, ("ctranslate2", quantization, precision, device, isa, vmap)))
 
 
 def _backend(registry: Registry, manifest: Manifest):

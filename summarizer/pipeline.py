@@ -14,7 +14,8 @@ from summarizer.outlets import OutletBook
 from summarizer.progress import step
 from summarizer.records import Article, Problem, Story
 from summarizer.settings import Settings
-from summarizer.store import StoryStore, connect
+from summarizer.db import connect
+from summarizer.store import SCHEMA, StoryStore
 
 
 def load_articles(
@@ -71,7 +72,7 @@ def _story_store(settings: Settings, warn: Callable[[str], None]) -> StoryStore 
     """The store of earlier runs' stories, or None (with a warning) where it cannot be opened: the stories of this
     input can still be found, as with --no-store."""
     try:
-        return StoryStore(connect(settings.store_path, warn), warn)
+        return StoryStore(connect(settings.store_path, warn, SCHEMA), warn)
     except OutputError as exc:
         warn(f"{exc}; grouping this input alone, as with --no-store")
         return None

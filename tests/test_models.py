@@ -535,12 +535,12 @@ def test_damaged_rows_of_a_sound_cache_are_set_aside_and_computed_again(tmp_path
 def test_a_cache_held_by_another_process_is_one_warning_and_stays_as_it_is(tmp_path, monkeypatch):
     """A write that waits past BUSY_SECONDS (it crashed the run) gives up the cache for this run; the file is sound and
     serves the next one."""
-    import summarizer.store
+    import summarizer.db
 
     path = tmp_path / "cache.sqlite"
     with ResultCache(path) as cache:
         cache.put_many("translate", "m", {"k": {"text": "v"}})
-    monkeypatch.setattr(summarizer.store, "BUSY_SECONDS", 0.1)
+    monkeypatch.setattr(summarizer.db, "BUSY_SECONDS", 0.1)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # as a writer in another process would
     warnings = []

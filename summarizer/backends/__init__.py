@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.backends.base import Backend, Generation, generate
@@ -11,7 +14,7 @@ from summarizer.errors import ConfigError
 from summarizer.registry import Manifest
 from summarizer.settings import Settings
 
-__all__ = ["Backend", "Generation", "generate", "load_backend", "resolve", "uses_ctranslate2", "uses_vmap"]
+__all__ = ["ENGINES", "Backend", "Generation", "engine_for", "generate", "identity", "load_backend", "resolve", "uses_ctranslate2", "uses_vmap"]
 
 VMAP = "vmap.txt"  # in a conversion: CTranslate2's vocabulary map (see ct2.target_pieces)
 _LOADED: dict[tuple, tuple[tuple, Backend]] = {}  # (settings…) -> (the files' stamp, the model)
@@ -65,33 +68,72 @@ def _no_gpu_device_files() -> bool:
         return False
 
 
-def load_backend(manifest: Manifest, model_dir: Path, settings: Settings, converted_dir: Path | None = None) -> Backend:
-    """Load a model once per process (again when its files change): CTranslate2 when a conversion is present (and
-    allowed), else transformers; a server's model is the server's to hold."""
-    if manifest.engine == "openai":
-        from summarizer.backends.server import load as load_server
+@dataclass(frozen=True)
+class Engine:
+    """One way a model runs: the module that loads it (its load(manifest, model_dir, converted_dir, settings)), and
+    what, besides the model and its weights, changes its outputs: the result cache's key names it."""
 
-        return load_server(manifest, settings)
-    use_ct2 = uses_ctranslate2(settings, converted_dir)
-    if settings.device == "cuda" and not _sees_cuda(use_ct2):
-        engine = "CTranslate2" if use_ct2 else "torch"
-        raise ConfigError(f"device cuda (--device or SUMMARIZER_DEVICE): {engine} finds no CUDA device on this machine; use auto or cpu")
+    module: str
+    identity: Callable[[Settings, Path | None, str], str]  # (settings, conversion folder, its quantization) -> key text
+    reads_files: bool = True  # its model is a folder on this machine (reloaded when the files change)
+
+
+def _transformers_identity(settings: Settings, converted: Path | None, quantization: str) -> str:
+    device, precision = resolve(settings, ct2=False)
+    return f"transformers {precision} {device}"
+
+
+def _ctranslate2_identity(settings: Settings, converted: Path | None, quantization: str) -> str:
+    device, precision = resolve(settings, ct2=True)
+    # CTranslate2 reads this itself; other CPU kernels round differently, enough to flip nearly tied beams (README).
+    isa = os.environ.get("CT2_FORCE_CPU_ISA", "") if device == "cpu" else ""
+    vmap = "vmap" if uses_vmap(settings, converted) else ""  # outputs limited to the target language's pieces
+    return " ".join(filter(None, ("ctranslate2", quantization, precision, device, isa, vmap)))
+
+
+# Every engine, by the name engine_for gives. Adding one: a module with load(), and a line here (and its name in
+# registry.ENGINES when manifests may ask for it by name).
+ENGINES: dict[str, Engine] = {
+    "transformers": Engine("summarizer.backends.hf", _transformers_identity),
+    "ctranslate2": Engine("summarizer.backends.ct2", _ctranslate2_identity),
+    "openai": Engine("summarizer.backends.server", lambda settings, converted, quantization: "openai-compatible server", reads_files=False),
+}
+
+
+def engine_for(manifest: Manifest, settings: Settings, converted_dir: Path | None) -> str:
+    """The engine that runs a model: the manifest's own (a server), else, for weights on this machine, CTranslate2
+    when a current conversion is present and the settings allow it, else transformers."""
+    if manifest.engine != "local":
+        return manifest.engine
+    return "ctranslate2" if uses_ctranslate2(settings, converted_dir) else "transformers"
+
+
+def identity(manifest: Manifest, settings: Settings, converted_dir: Path | None, quantization: str) -> str:
+    """What will run the model, as far as it changes the outputs, known without loading the model.
+
+    "auto" is decided here as the engine will decide it, since one machine can run a model on its GPU one day and on
+    its CPU the next (CUDA_VISIBLE_DEVICES, a driver update), in another precision. On a machine with a GPU, asking
+    costs a cache hit the engine's import: a tenth of a second for CTranslate2, seconds for torch.
+    """
+    return ENGINES[engine_for(manifest, settings, converted_dir)].identity(settings, converted_dir, quantization)
+
+
+def load_backend(manifest: Manifest, model_dir: Path, settings: Settings, converted_dir: Path | None = None) -> Backend:
+    """Load a model once per process (again when its files change), on the engine engine_for names."""
+    name = engine_for(manifest, settings, converted_dir)
+    engine = ENGINES[name]
+    if settings.device == "cuda" and engine.reads_files and not _sees_cuda(name == "ctranslate2"):
+        label = "CTranslate2" if name == "ctranslate2" else "torch"
+        raise ConfigError(f"device cuda (--device or SUMMARIZER_DEVICE): {label} finds no CUDA device on this machine; use auto or cpu")
     # The whole manifest, not its name: its kind and limits are the loaded backend's.
-    key = (repr(manifest), str(model_dir), use_ct2, settings.device, settings.dtype, settings.compute_type, settings.threads, settings.workers,
+    key = (repr(manifest), str(model_dir), name, settings.device, settings.dtype, settings.compute_type, settings.threads, settings.workers,
            settings.use_vmap)
     # New weights imported, pulled or converted into the same folders while this process runs replace the model
     # loaded from the old ones, which would otherwise go on answering, and be cached, under the new weights' name.
-    stamp = _stamp(model_dir, converted_dir if use_ct2 else None)
+    stamp = _stamp(model_dir, converted_dir if name == "ctranslate2" else None) if engine.reads_files else ()
     if key not in _LOADED or _LOADED[key][0] != stamp:
         _LOADED.pop(key, None)  # let the old model go before the new one loads
-        if use_ct2:
-            from summarizer.backends.ct2 import load as load_ct2
-
-            _LOADED[key] = stamp, load_ct2(manifest, model_dir, converted_dir, settings)
-        else:
-            from summarizer.backends.hf import load as load_hf
-
-            _LOADED[key] = stamp, load_hf(manifest, model_dir, settings)
+        _LOADED[key] = stamp, importlib.import_module(engine.module).load(manifest, model_dir, converted_dir, settings)
     return _LOADED[key][1]
 
 

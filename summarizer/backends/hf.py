@@ -19,8 +19,8 @@ transformers.utils.logging.set_verbosity_error()
 _DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
 
 
-def load(manifest: Manifest, model_dir: Path, settings: Settings) -> Backend:
-    """Load a model folder (safetensors only, no remote code, local files only)."""
+def load(manifest: Manifest, model_dir: Path, converted_dir: Path | None, settings: Settings) -> Backend:
+    """Load a model folder (safetensors only, no remote code, local files only); converted_dir is not used."""
     device, precision = resolve(settings, ct2=False)
     if settings.threads:
         torch.set_num_threads(settings.threads)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 from summarizer.backends.base import Backend
@@ -89,6 +90,6 @@ def _content(response, url: str) -> str:
     return str(content or "").strip()
 
 
-def load(manifest: Manifest, settings: Settings) -> ServerBackend:
-    """The server model a manifest names (nothing is loaded here: the server holds the model)."""
+def load(manifest: Manifest, model_dir: Path, converted_dir: Path | None, settings: Settings) -> ServerBackend:
+    """The server model a manifest names (nothing is loaded here: the server holds the model; no folders are read)."""
     return ServerBackend(manifest, settings)
