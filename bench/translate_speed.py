@@ -341,7 +341,7 @@ def _cpu_jiffies() -> list[int]:
 def cache_speed(model_dir: Path, home: Path) -> tuple[float, float]:
     """Seconds for a first and a second (cached) translation of the same 32 sentences."""
     from summarizer.cache import ResultCache
-    from summarizer.models import run_model
+    from summarizer.inference import run_model
     from summarizer.registry import Registry
     from summarizer.settings import Settings
 

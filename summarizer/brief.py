@@ -5,48 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 from summarizer import __version__
 from summarizer.cache import ResultCache
 from summarizer.dates import shift
 from summarizer.grouping import by_coverage, published_before
 from summarizer.pipeline import group_stories
-from summarizer.records import Article, SentencePair, Story
+from summarizer.records import Article, Briefing, BriefStory, SentencePair, Story, StoryComparison, Summary
 from summarizer.registry import Manifest, Registry
 from summarizer.settings import Settings
-from summarizer.summarize import Summary, summarize_story
-from summarizer.compare import Comparison, compare
+from summarizer.summarize import summarize_story
+from summarizer.compare import compare
 from summarizer.errors import InputError, UsageError
 from summarizer.translate import english_of, translate_or_note
-
-
-@dataclass(frozen=True)
-class BriefStory:
-    """One story of the briefing."""
-
-    story: Story
-    summary: Summary
-    headline: SentencePair | None  # the story title in English (None: no translator)
-    english: tuple[SentencePair, ...]  # the summary in English, sentence by sentence (empty: no translator)
-
-
-@dataclass(frozen=True)
-class Briefing:
-    """Everything a briefing document shows, in order."""
-
-    date: str
-    first: str | None  # earliest and latest publication date of its articles
-    last: str | None
-    stories: tuple[BriefStory, ...]  # ranked: most outlets and articles, then most recent
-    sources: tuple[Article, ...]  # every cited article, numbered 1.. in this order
-    models: tuple[dict, ...]
-    notes: tuple[str, ...] = ()  # what is missing and how to fix it
-    settings: dict = field(default_factory=dict)
-
-    def number(self, article: Article) -> int:
-        """An article's number in the sources list (1-based)."""
-        return next(i for i, a in enumerate(self.sources, 1) if a.id == article.id)
 
 
 def build_briefing(
@@ -144,16 +115,6 @@ def _models(registry: Registry, translator: Manifest | None, summaries: list[Sum
         rows.append({"name": "extractive", "task": "summarize", "hf_id": None, "revision": __version__, "licence": "Apache-2.0 (this tool)",
                      "provenance": f"summarizer {__version__}"})
     return rows
-
-
-@dataclass(frozen=True)
-class StoryComparison:
-    """One story's outlet comparison, with the English of its sentences and notes on what is missing."""
-
-    story: Story
-    comparison: Comparison
-    english: dict[str, str]  # Arabic sentence -> English (empty: no translator)
-    notes: tuple[str, ...] = ()
 
 
 def build_comparison(articles: list[Article], settings: Settings, registry: Registry, cache: ResultCache | None,

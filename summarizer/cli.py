@@ -32,7 +32,8 @@ from summarizer.feeds import load_feeds, read_opml, to_opml, to_toml, user_list
 from summarizer.fetch import FetchOptions, FetchReport, archive_inputs, check_feed
 from summarizer.fetch import fetch as fetch_feeds
 from summarizer.ingest import json_lines
-from summarizer.models import check_files, convert, import_model, install_missing, pull, register_folder, statuses, verify
+from summarizer.inference import verify
+from summarizer.models import check_files, convert, import_model, install_missing, pull, register_folder, statuses
 from summarizer.pipeline import group_stories, load_articles
 from summarizer.progress import listening
 from summarizer.progress import report as listening_report

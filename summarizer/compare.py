@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
 import numpy as np
 
 from summarizer.arabic import light_stem, normalize
 from summarizer.faithfulness import numbers
-from summarizer.records import Article
-from summarizer.summarize import Candidate, candidates
+from summarizer.records import Article, Candidate, Claim, Comparison, Quote
+from summarizer.summarize import candidates
 from summarizer.vectors import similarities, text_vector
 
 CLAIM_SIMILARITY = 0.10  # two sentences this similar (and mutually closest) report the same fact
@@ -45,39 +44,6 @@ _NAMED = {normalize(w) for w in "وكالة صحيفة قناة قاعدة شر�
 # A short quoted span opening with one of these names a document, not a statement: وقعا «اتفاق شراكة استراتيجية».
 _DOCUMENTS = {normalize(w) for w in "اتفاق اتفاقية معاهدة ميثاق مبادرة خطة قانون إعلان مذكرة".split()}
 _DOCUMENT_WORDS = 4
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One fact and the sentences (article index, candidate) that report it."""
-
-    text: str  # the earliest report's wording
-    reports: tuple[tuple[int, Candidate], ...]
-
-    @property
-    def articles(self) -> list[int]:
-        """Indices of the articles that report it."""
-        return sorted({a for a, _ in self.reports})
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A quotation, who the article attributes it to, and where."""
-
-    article: int
-    speaker: str | None
-    text: str
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """The comparison of one story's articles."""
-
-    articles: tuple[Article, ...]
-    shared: tuple[Claim, ...]  # reported by two or more articles, most widely reported first
-    unique: tuple[Claim, ...]  # reported by one article
-    numbers: tuple[tuple[Claim, dict[int, list[str]]], ...]  # shared claims whose numbers differ by article
-    quotes: tuple[Quote, ...]
 
 
 def compare(articles: list[Article], claim_similarity: float = CLAIM_SIMILARITY) -> Comparison:

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from summarizer.arabic import normalize
-from summarizer.compare import Comparison, compare
+from summarizer.compare import compare
 from summarizer.ingest import json_lines
-from summarizer.records import Article
+from summarizer.records import Article, Comparison
 
 Sentence = tuple[str, int]  # (article id, index of the gold sentence in that article)
 

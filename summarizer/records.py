@@ -152,3 +152,113 @@ class TranslatedArticle:
             "paragraphs": [[pair(p) for p in para] for para in self.paragraphs],
             "source": asdict(self.article.source),
         }
+
+
+# --- what the summarizing, comparing and briefing stages return (rendered by render.py) ---------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of one of the story's articles."""
+
+    article: int  # index in the story's article list
+    position: int  # sentence index within its article
+    text: str
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    """One summary sentence and where it comes from."""
+
+    text: str
+    citations: tuple[int, ...]  # indices of the articles that support it, its own first
+    sources: tuple[tuple[int, int], ...]  # (article, sentence position) of each supporting sentence
+    flags: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()  # the text of each supporting sentence, in the order of sources
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A story's summary, labelled with how it was made."""
+
+    sentences: tuple[SummarySentence, ...]
+    method: str  # "extractive", or the model's name
+    input_sentences: int  # candidates the story offered
+    used_sentences: int  # how many of them the summary (or the model) saw
+    flags: tuple[str, ...] = ()  # about the whole summary: fallback, input cut to fit the model
+
+    @property
+    def text(self) -> str:
+        """The summary as running text."""
+        return " ".join(s.text for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One fact and the sentences (article index, candidate) that report it."""
+
+    text: str  # the earliest report's wording
+    reports: tuple[tuple[int, Candidate], ...]
+
+    @property
+    def articles(self) -> list[int]:
+        """Indices of the articles that report it."""
+        return sorted({a for a, _ in self.reports})
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation, who the article attributes it to, and where."""
+
+    article: int
+    speaker: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The comparison of one story's articles."""
+
+    articles: tuple[Article, ...]
+    shared: tuple[Claim, ...]  # reported by two or more articles, most widely reported first
+    unique: tuple[Claim, ...]  # reported by one article
+    numbers: tuple[tuple[Claim, dict[int, list[str]]], ...]  # shared claims whose numbers differ by article
+    quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class BriefStory:
+    """One story of the briefing."""
+
+    story: Story
+    summary: Summary
+    headline: SentencePair | None  # the story title in English (None: no translator)
+    english: tuple[SentencePair, ...]  # the summary in English, sentence by sentence (empty: no translator)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Everything a briefing document shows, in order."""
+
+    date: str
+    first: str | None  # earliest and latest publication date of its articles
+    last: str | None
+    stories: tuple[BriefStory, ...]  # ranked: most outlets and articles, then most recent
+    sources: tuple[Article, ...]  # every cited article, numbered 1.. in this order
+    models: tuple[dict, ...]
+    notes: tuple[str, ...] = ()  # what is missing and how to fix it
+    settings: dict = field(default_factory=dict)
+
+    def number(self, article: Article) -> int:
+        """An article's number in the sources list (1-based)."""
+        return next(i for i, a in enumerate(self.sources, 1) if a.id == article.id)
+
+
+@dataclass(frozen=True)
+class StoryComparison:
+    """One story's outlet comparison, with the English of its sentences and notes on what is missing."""
+
+    story: Story
+    comparison: Comparison
+    english: dict[str, str]  # Arabic sentence -> English (empty: no translator)
+    notes: tuple[str, ...] = ()

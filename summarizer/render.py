@@ -6,7 +6,7 @@ import datetime as dt
 import html
 import re
 
-from summarizer.records import SentencePair, TranslatedArticle
+from summarizer.records import Briefing, BriefStory, Comparison, SentencePair, TranslatedArticle
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links, tables, strikethrough
 _LINE_START = re.compile(r"^(\s*)([-+>#]|\d+[.)])(?=\s)")  # lists, quotes, headings
@@ -97,7 +97,7 @@ def _cites(numbers: list[int], anchor: str = "src") -> str:
     return "".join(f"[\\[{n}\\]](#{anchor}-{n})" for n in numbers)
 
 
-def briefing_markdown(b) -> str:
+def briefing_markdown(b: Briefing) -> str:
     """The briefing as Markdown: contents, ranked stories with cited summaries, other reports, sources, models."""
     main = [s for s in b.stories if len(s.story.articles) > 1]
     other = [s for s in b.stories if len(s.story.articles) == 1]
@@ -143,7 +143,7 @@ def briefing_markdown(b) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _story_block(b, n: int, s) -> list[str]:
+def _story_block(b: Briefing, n: int, s: BriefStory) -> list[str]:
     story, summary = s.story, s.summary
     lines = [f'<a id="{story.id}"></a>', "", f"## {n}. {escape_md(_headline(s))}", ""]
     outlets = ", ".join(story.outlets) or "outlets unknown"
@@ -175,7 +175,7 @@ def _story_block(b, n: int, s) -> list[str]:
     return lines
 
 
-def _headline(s) -> str:
+def _headline(s: BriefStory) -> str:
     english = s.headline.target if s.headline and s.headline.target and not _unusable(s) else None
     return (english or s.story.title) or "(untitled)"
 
@@ -185,7 +185,7 @@ def _failed(pair: SentencePair) -> str:
     return f" ⚠ *{escape_md('; '.join(pair.flags))}*" if pair.flags else ""
 
 
-def _unusable(s) -> bool:
+def _unusable(s: BriefStory) -> bool:
     """Whether most of a story's English sentences failed a check: then its Arabic is the one to read."""
     return bool(s.english) and sum(bool(p.flags) for p in s.english) * 2 > len(s.english)
 
@@ -195,9 +195,9 @@ def _first_words(text: str, n: int = 12) -> str:
     return " ".join(words[:n]) + (" …" if len(words) > n else "")
 
 
-def briefing_dict(b) -> dict:
+def briefing_dict(b: Briefing) -> dict:
     """The briefing as JSON-ready data: the same content, machine-readable."""
-    def story(s) -> dict:
+    def story(s: BriefStory) -> dict:
         return {
             "id": s.story.id, "status": s.story.status, "title_ar": s.story.title,
             "headline_en": s.headline.target if s.headline else None,
@@ -228,12 +228,12 @@ def briefing_dict(b) -> dict:
 # --- outlet comparisons ---------------------------------------------------------------------------
 
 
-def _who(c, article: int) -> str:
+def _who(c: Comparison, article: int) -> str:
     """An article of the comparison as Markdown: its outlet and its number, linked to the list of articles."""
     return f"{escape_md(c.articles[article].outlet or 'outlet unknown')} {_cites([article + 1], 'art')}"
 
 
-def comparison_markdown(c, story_id: str, title: str, english: dict[str, str], notes: list[str]) -> str:
+def comparison_markdown(c: Comparison, story_id: str, title: str, english: dict[str, str], notes: list[str]) -> str:
     """The comparison as Markdown; `english` maps Arabic sentences to their translations (may be empty)."""
     def say(text: str) -> str:
         arabic = f'<span dir="rtl" lang="ar">{escape_md(text)}</span>'  # inline HTML: Markdown still reads inside it
@@ -273,7 +273,7 @@ def comparison_markdown(c, story_id: str, title: str, english: dict[str, str], n
     return "\n".join(lines) + "\n"
 
 
-def comparison_dict(c, story_id: str, title: str, english: dict[str, str], notes: list[str]) -> dict:
+def comparison_dict(c: Comparison, story_id: str, title: str, english: dict[str, str], notes: list[str]) -> dict:
     """The comparison as JSON-ready data."""
     def claim(x) -> dict:
         return {"ar": x.text, "en": english.get(x.text), "articles": [a + 1 for a in x.articles],

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
@@ -23,7 +22,7 @@ from summarizer.arabic import normalize, split_sentences, word_count
 from summarizer.cache import ResultCache
 from summarizer.errors import ModelMissingError, UsageError
 from summarizer.evidence import agrees, check_claim, find_evidence, story_actors
-from summarizer.records import Article
+from summarizer.records import Article, Candidate, Summary, SummarySentence
 from summarizer.registry import Manifest, Registry
 from summarizer.vectors import Vector, text_vector, to_matrix
 
@@ -33,42 +32,6 @@ REDUNDANT_SIMILARITY = 0.5  # a candidate this similar to a picked sentence adds
 _MMR_LAMBDA = 0.7
 _WEIGHTS = {"position": 0.5, "centrality": 0.3, "support": 0.2}
 _MIN_WORDS = 5
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence of one of the story's articles."""
-
-    article: int  # index in the story's article list
-    position: int  # sentence index within its article
-    text: str
-
-
-@dataclass(frozen=True)
-class SummarySentence:
-    """One summary sentence and where it comes from."""
-
-    text: str
-    citations: tuple[int, ...]  # indices of the articles that support it, its own first
-    sources: tuple[tuple[int, int], ...]  # (article, sentence position) of each supporting sentence
-    flags: tuple[str, ...] = ()
-    evidence: tuple[str, ...] = ()  # the text of each supporting sentence, in the order of sources
-
-
-@dataclass(frozen=True)
-class Summary:
-    """A story's summary, labelled with how it was made."""
-
-    sentences: tuple[SummarySentence, ...]
-    method: str  # "extractive", or the model's name
-    input_sentences: int  # candidates the story offered
-    used_sentences: int  # how many of them the summary (or the model) saw
-    flags: tuple[str, ...] = ()  # about the whole summary: fallback, input cut to fit the model
-
-    @property
-    def text(self) -> str:
-        """The summary as running text."""
-        return " ".join(s.text for s in self.sentences)
 
 
 def candidates(articles: list[Article]) -> list[Candidate]:
@@ -236,7 +199,7 @@ def _extractive_fallback(articles: list[Article], length: str | int, reason: str
 
 def abstractive_summary(articles: list[Article], registry: Registry, manifest: Manifest, length: str | int, cache: ResultCache | None) -> Summary:
     """A model's summary of the story's most salient sentences, fitted to its input limit, then attributed and checked."""
-    from summarizer.models import input_budget, run_model
+    from summarizer.inference import input_budget, run_model
 
     count, limit = input_budget(registry, manifest)  # first: a model that is missing or does not load wastes no work
     pool = candidates(articles)

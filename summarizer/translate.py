@@ -6,7 +6,7 @@ from summarizer.arabic import count_letters, detect_language, normalize, split_s
 from summarizer.cache import ResultCache
 from summarizer.errors import ModelMissingError
 from summarizer.faithfulness import Glossary, check_sentence
-from summarizer.models import run_model
+from summarizer.inference import run_model
 from summarizer.records import Article, SentencePair, TranslatedArticle
 from summarizer.registry import MANIFESTS, Manifest, Registry
 

@@ -9,8 +9,7 @@ from markdown_it import MarkdownIt
 
 from summarizer.cli import app
 from summarizer.compare import _align, compare
-from summarizer.records import Article, Source
-from summarizer.summarize import Candidate
+from summarizer.records import Article, Candidate, Source
 
 
 def article(id_: str, outlet: str, text: str) -> Article:

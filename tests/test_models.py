@@ -23,7 +23,8 @@ from summarizer.backends.ct2 import convert as convert_ct2
 from summarizer.cache import ResultCache, cache_key
 from summarizer.cli import app
 from summarizer.errors import ConfigError, DownloadError, InputTooLongError, ModelMissingError, OfflineError, UsageError
-from summarizer.models import check_files, convert, import_model, pull, run_model, statuses
+from summarizer.inference import run_model
+from summarizer.models import check_files, convert, import_model, pull, statuses
 from summarizer.registry import MANIFESTS, Registry, read_manifest
 from summarizer.settings import Settings
 from tiny_models import ENGLISH, build_marian, train_sentencepiece, write_manifest
@@ -200,7 +201,7 @@ def test_new_weights_under_a_name_miss_the_cache_and_stale_its_conversion(regist
         loads.append(converted_dir)
         return load_backend(manifest, model_dir, settings, converted_dir)
 
-    monkeypatch.setattr("summarizer.models.load_backend", spy)
+    monkeypatch.setattr("summarizer.inference.load_backend", spy)
     before = run_model("translate", registry, manifest, SENTENCES, cache)
     assert loads == [registry.converted_dir(manifest)]
     # The same name, other weights (say, a re-import after fine-tuning): neither the cached outputs nor
@@ -415,7 +416,7 @@ def test_cache_serves_repeats_without_loading_a_model(registry, monkeypatch):
     def no_model(*args, **kwargs):
         raise AssertionError("the cache should have answered")
 
-    monkeypatch.setattr("summarizer.models.load_backend", no_model)
+    monkeypatch.setattr("summarizer.inference.load_backend", no_model)
     assert run_model("translate", registry, manifest, SENTENCES, cache) == first[:-1]
     # Different generation parameters are a different result.
     with pytest.raises(ModelMissingError, match="cache should have answered"):  # what a loading failure becomes
@@ -441,7 +442,7 @@ def loaded(monkeypatch) -> list[str]:
         engines.append(backend.describe())
         return backend
 
-    monkeypatch.setattr("summarizer.models.load_backend", spy)
+    monkeypatch.setattr("summarizer.inference.load_backend", spy)
     return engines
 
 
@@ -476,7 +477,7 @@ _CACHE_HIT = """
 import json, sys
 from pathlib import Path
 from summarizer.cache import ResultCache
-from summarizer.models import run_model
+from summarizer.inference import run_model
 from summarizer.registry import Registry
 from summarizer.settings import Settings
 home = Path(sys.argv[1])

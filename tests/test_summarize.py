@@ -135,11 +135,11 @@ def test_seq2seq_summary_fits_the_input_and_reports_it(putin_story, registry):
 
 
 def test_causal_summary_uses_the_prompt(putin_story, registry, monkeypatch):
-    import summarizer.models
+    import summarizer.inference
 
     seen = []
-    real = summarizer.models.run_model
-    monkeypatch.setattr(summarizer.models, "run_model", lambda *a, **k: seen.append(a[3][0]) or real(*a, **k))
+    real = summarizer.inference.run_model
+    monkeypatch.setattr(summarizer.inference, "run_model", lambda *a, **k: seen.append(a[3][0]) or real(*a, **k))
     summary = summarize_story(putin_story, registry, "tiny-causal", "medium")
     assert summary.method == "tiny-causal"
     prompt = seen[0]

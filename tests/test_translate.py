@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-import summarizer.models
+import summarizer.inference
 from summarizer.cache import ResultCache
 from summarizer.cli import app
 from summarizer.faithfulness import Glossary, Term, check_sentence, numbers
@@ -41,13 +41,13 @@ def registry(tmp_path, tiny_models) -> Registry:
 def calls(monkeypatch) -> list[str]:
     """Every input that reaches a model."""
     seen: list[str] = []
-    real = summarizer.models.generate
+    real = summarizer.inference.generate
 
     def counting(backend, texts, params, batch_tokens=4096, finished=None):
         seen.extend(texts)
         return real(backend, texts, params, batch_tokens, finished)
 
-    monkeypatch.setattr(summarizer.models, "generate", counting)
+    monkeypatch.setattr(summarizer.inference, "generate", counting)
     return seen
 
 
@@ -86,11 +86,11 @@ def test_each_finished_batch_is_kept_before_the_next_runs(registry, monkeypatch)
     monkeypatch.setattr(HFBackend, "generate_batch", dies_at_the_third)
     cache = ResultCache(registry.settings.home / "cache.sqlite")
     with pytest.raises(MemoryError):
-        summarizer.models.run_model("translate", registry, registry.get("tiny-marian"), sentences, cache)
+        summarizer.inference.run_model("translate", registry, registry.get("tiny-marian"), sentences, cache)
     assert cache.conn.execute("SELECT count(*) FROM results").fetchone() == (2,)
     batches.clear()
     monkeypatch.setattr(HFBackend, "generate_batch", lambda self, texts, params: batches.append(texts) or real(self, texts, params))
-    outputs = summarizer.models.run_model("translate", registry, registry.get("tiny-marian"), sentences, cache)
+    outputs = summarizer.inference.run_model("translate", registry, registry.get("tiny-marian"), sentences, cache)
     assert len(outputs) == 3 and cache.conn.execute("SELECT count(*) FROM results").fetchone() == (3,)
     assert len(batches) == 1  # the rerun generated only what the first run had not finished
 
