@@ -100,8 +100,12 @@ def convert(model_dir: Path, output_dir: Path, quantization: str = "int8") -> No
     """Convert a transformers model folder to CTranslate2, with the target language's pieces as its vocabulary map."""
     import tempfile
 
+    import transformers
     from ctranslate2.converters import TransformersConverter
 
+    # The converter loads the weights through transformers, whose own bars would run over ours (models convert, --pull).
+    transformers.utils.logging.disable_progress_bar()
+    transformers.utils.logging.set_verbosity_error()
     pieces = target_pieces(model_dir)
     with tempfile.TemporaryDirectory() as tmp:
         vmap = Path(tmp) / VMAP
