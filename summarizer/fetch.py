@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS feeds (
 );
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY,         -- canonical address (see syndication.canonical_url)
-    status TEXT NOT NULL,         -- article | duplicate | not-article | gone
+    status TEXT NOT NULL,         -- article | duplicate | not-article | gone | refused (robots.txt, too big, a loop)
     digest TEXT,                  -- sha256 of the article's text, words joined by one space
     fetched TEXT NOT NULL,
     warc TEXT                     -- the archive file that holds it, relative to the archive
@@ -110,7 +110,7 @@ class _Page:
     response: Response | None = None
     document: RawDocument | None = None
     failure: str | None = None
-    status: str | None = None  # for the state when the page is known not to be worth asking again: gone, not-article
+    status: str | None = None  # a failure not worth asking again (gone, not-article, refused); None: try next run
 
 
 class _Run:
@@ -125,6 +125,7 @@ class _Run:
         self.known = {row[0] for row in self.conn.execute("SELECT url FROM pages")}  # earlier runs', and this run's stored
         self.claimed: set[str] = set()  # addresses this run has taken or stored: another item at one is a duplicate
         self._counts: dict[str, list[int]] = {}  # each bar's pages done and to do
+        self._retry: set[str] = set()  # feeds with a page to ask again next run
         self.validators = {row[0]: (row[1], row[2]) for row in self.conn.execute("SELECT url, etag, last_modified FROM feeds")}
 
     def close(self) -> None:
@@ -148,6 +149,8 @@ class _Run:
                     pending -= 1
                 elif isinstance(event, _Duplicate):
                     self.report.duplicates += 1
+                elif isinstance(event, _FeedDone):
+                    self._feed_done(event)
                 elif isinstance(event, _FeedRead):
                     self._feed_read(event)
                 else:
@@ -169,12 +172,16 @@ class _Run:
             self.say(Problem(Source(feed.url), f"feed of {feed.outlet} moved permanently to {event.moved_to}", "read it there; update the feed list", skipped=False))
         if event.entries is None:
             self.report.feeds_unchanged += 1
-        etag, modified = event.validators
+        self._progress(feed, 0, len(event.entries or []))
+
+    def _feed_done(self, event: _FeedDone) -> None:
+        """A feed's pages are all handled: keep its ETag and Last-Modified for the next run's conditional request,
+        unless a page failed for a reason that may pass (the next run must read the feed whole to ask again)."""
+        etag, modified = event.validators if event.feed.url not in self._retry else (None, None)
         with self.conn:
             self.conn.execute("INSERT INTO feeds (url, etag, last_modified, read) VALUES (?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
                               "etag = excluded.etag, last_modified = excluded.last_modified, read = excluded.read",
-                              (feed.url, etag, modified, _now()))
-        self._progress(feed, 0, len(event.entries or []))
+                              (event.feed.url, etag, modified, _now()))
 
     def _page(self, page: _Page) -> None:
         if page.response is not None:
@@ -188,6 +195,8 @@ class _Run:
             self.say(Problem(Source(page.entry.url), page.failure, f"from the feed of {page.feed.outlet}; the rest of the feed goes on"))
             if page.status:
                 self._remember(addresses, page.status, None, None)
+            else:
+                self._retry.add(page.feed.url)
             return
         document = page.document
         assert document is not None and page.response is not None
@@ -228,6 +237,8 @@ class _Run:
                 self.events.put(read)
                 for entry in read.entries or []:
                     self.events.put(self._fetch_page(feed, entry))
+                if not read.failure:
+                    self.events.put(_FeedDone(feed, read.validators))
         finally:
             self.events.put(None)
 
@@ -283,7 +294,7 @@ class _Run:
         try:
             response = self.web.get(entry.url, PAGE_ACCEPT)
         except FetchFailed as exc:
-            return _Page(feed, entry, failure=str(exc))
+            return _Page(feed, entry, failure=str(exc), status="refused" if exc.permanent else None)
         if response.status in (404, 410):
             return _Page(feed, entry, response, failure=f"HTTP {response.status} {response.reason}".strip(), status="gone")
         if response.status != 200:
@@ -299,6 +310,14 @@ class _Run:
 
 class _Duplicate:
     """The same address listed by two feeds (or twice in one)."""
+
+
+@dataclass(frozen=True)
+class _FeedDone:
+    """A feed whose pages have all been handed over, with the validators its answer carried."""
+
+    feed: Feed
+    validators: tuple[str | None, str | None]
 
 
 def _now() -> str:

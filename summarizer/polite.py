@@ -36,7 +36,12 @@ class Politeness:
 
 
 class FetchFailed(Exception):
-    """An address could not be fetched; the message says why in a few words."""
+    """An address could not be fetched; the message says why in a few words. permanent: asking again will not help
+    (robots.txt says no, too big, a redirect loop), as opposed to a server that is down or slow today."""
+
+    def __init__(self, message: str, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -105,9 +110,9 @@ class Web:
             hops.append((response.status, url))
             url = urljoin(url, location.strip())
             if url in seen:
-                raise FetchFailed(f"redirect loop ({' -> '.join([*seen, url])[:300]})")
+                raise FetchFailed(f"redirect loop ({' -> '.join([*seen, url])[:300]})", permanent=True)
             seen.append(url)
-        raise FetchFailed(f"more than {self.politeness.max_redirects} redirects")
+        raise FetchFailed(f"more than {self.politeness.max_redirects} redirects", permanent=True)
 
     # --- robots.txt ---------------------------------------------------------------------------------
 
@@ -119,7 +124,7 @@ class Web:
         if host.robots == DISALLOW_ALL:
             raise FetchFailed("robots.txt could not be read (a server error), which RFC 9309 reads as 'keep out'")
         if host.robots != ALLOW_ALL and not host.robots.can_fetch(url, AGENT):
-            raise FetchFailed("robots.txt disallows it")
+            raise FetchFailed("robots.txt disallows it", permanent=True)
 
     def _robots(self, url: str):
         from protego import Protego
@@ -163,7 +168,7 @@ class Web:
     def _request(self, url: str, accept: str, headers: dict[str, str], max_bytes: int | None = None) -> Response:
         """One address, retried on 429, 5xx, timeouts and refused connections; redirects are returned, not followed."""
         if urlsplit(url).scheme not in ("http", "https"):
-            raise FetchFailed(f"not a web address ({url[:100]})")
+            raise FetchFailed(f"not a web address ({url[:100]})", permanent=True)
         host = self._host(url)
         attempt = 0
         while True:
@@ -201,12 +206,12 @@ class Web:
             with host.client.stream("GET", url, headers=headers) as response:
                 length = response.headers.get("content-length", "")
                 if length.isdigit() and int(length) > max_bytes:
-                    raise FetchFailed(f"{int(length) / MB:.1f} MB, over the {max_bytes / MB:g} MB size cap")
+                    raise FetchFailed(f"{int(length) / MB:.1f} MB, over the {max_bytes / MB:g} MB size cap", permanent=True)
                 chunks, size = [], 0
                 for chunk in response.iter_raw():
                     size += len(chunk)
                     if size > max_bytes:
-                        raise FetchFailed(f"over the {max_bytes / MB:g} MB size cap")
+                        raise FetchFailed(f"over the {max_bytes / MB:g} MB size cap", permanent=True)
                     if time.monotonic() > deadline:
                         raise _Retry(f"too slow: still sending after {3 * self.politeness.timeout:g} s")
                     chunks.append(chunk)
@@ -245,7 +250,7 @@ def _decoded(raw: bytes, encoding: str, max_bytes: int) -> bytes:
     if encoding in ("", "identity"):
         return raw
     if encoding not in ("gzip", "x-gzip", "deflate"):
-        raise FetchFailed(f"content encoding {encoding!r}, which was not asked for")
+        raise FetchFailed(f"content encoding {encoding!r}, which was not asked for", permanent=True)
     for wbits in ((16 + zlib.MAX_WBITS,) if "gzip" in encoding else (zlib.MAX_WBITS, -zlib.MAX_WBITS)):
         inflater = zlib.decompressobj(wbits)
         try:
@@ -253,9 +258,9 @@ def _decoded(raw: bytes, encoding: str, max_bytes: int) -> bytes:
         except zlib.error:
             continue
         if len(body) > max_bytes or inflater.unconsumed_tail:
-            raise FetchFailed(f"over the {max_bytes / MB:g} MB size cap once decompressed")
+            raise FetchFailed(f"over the {max_bytes / MB:g} MB size cap once decompressed", permanent=True)
         return body
-    raise FetchFailed(f"the body is not valid {encoding}")
+    raise FetchFailed(f"the body is not valid {encoding}", permanent=True)
 
 
 def _retry_after(value: str | None) -> float | None:

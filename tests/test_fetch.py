@@ -249,3 +249,28 @@ def test_archive_day_folders_for_a_briefing(tmp_path):
         (tmp_path / day).mkdir()
     assert [Path(p).name for p in archive_inputs(tmp_path, dt.date(2018, 5, 8), 1)] == ["2018-05-08", "2018-05-09"]
     assert [Path(p).name for p in archive_inputs(tmp_path, dt.date(2018, 5, 8), 3)] == ["2018-05-06", "2018-05-07", "2018-05-08", "2018-05-09"]
+
+
+def test_a_page_that_failed_for_now_is_asked_again_next_run_though_its_feed_did_not_change(tmp_path):
+    articles = eval_articles(2)
+    calls = {"n": 0}
+
+    def down_then_up(_handler) -> Route:
+        calls["n"] += 1
+        if calls["n"] <= 2:  # the first try and its retry
+            return Route(b"down", 503)
+        return Route(article_page(articles[1], "موقع", "x").encode(), headers={"Content-Type": "text/html"})
+
+    with NewsServer() as server:
+        server.routes["/news/a0"] = Route(article_page(articles[0], "موقع", server.url("/news/a0")).encode(), headers={"Content-Type": "text/html"})
+        server.routes["/news/a1"] = down_then_up
+        server.routes["/rss"] = Route(rss([(server.url(p), "t", None) for p in ("/news/a0", "/news/a1")]), etag='"same"')
+        feed = [Feed(server.url("/rss"), "BBC Arabic")]
+        options = FetchOptions(politeness=Politeness(delay=0, retries=1, backoff=0.01))
+        first = fetch(feed, tmp_path / "a", options, print)
+        assert (first.articles, first.pages_failed) == (1, 1)
+        second = fetch(feed, tmp_path / "a", options, print)
+        # The feed answered in full (its ETag was not kept), and only the failed page was asked for again.
+        assert second.feeds_unchanged == 0 and second.articles == 1 and server.hits["/news/a0"] == 1
+        third = fetch(feed, tmp_path / "a", options, print)
+        assert third.feeds_unchanged == 1 and third.pages == 0  # all done: now the ETag is kept and answered 304
