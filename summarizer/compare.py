@@ -1,4 +1,4 @@
-"""How outlets covered one story: shared facts, facts only one reports, differing numbers, quotes.
+"""How outlets covered one story: shared facts, facts only one reports, differing numbers and ordinals, quotes.
 
 Sentences of different articles that say the same thing are aligned into claims: two sentences are
 linked when each is the other's closest in its article and they are similar enough, and links join
@@ -59,7 +59,8 @@ def compare(articles: list[Article], claim_similarity: float = CLAIM_SIMILARITY)
         (c for c in unique if c.reports[0][1].position < _first_positions(unique, c.reports[0][0])),
         key=lambda c: (c.reports[0][0], c.reports[0][1].position),
     )
-    return Comparison(tuple(articles), tuple(shared), tuple(unique), tuple(_number_differences(shared)), tuple(_quotes(pool)))
+    disputes = _number_differences(shared) + _ordinal_differences(pool)
+    return Comparison(tuple(articles), tuple(shared), tuple(unique), tuple(disputes), tuple(_quotes(pool)))
 
 
 def _align(pool: list[Candidate], similarity: np.ndarray, threshold: float = CLAIM_SIMILARITY) -> list[list[int]]:
@@ -137,6 +138,50 @@ def _number_differences(shared: list[Claim]) -> list[tuple[Claim, dict[int, list
         if len(by_article) > 1:
             out.append((claim, by_article))
     return out
+
+
+# Ordinals (normalised: ى→ي, ة→ه, hamza dropped) and the place they name: "the first visit" against "the second visit".
+_ORDINALS = {form: n for n, forms in enumerate(("اول الاول اولي الاولي", "ثاني الثاني ثانيه الثانيه", "ثالث الثالث ثالثه الثالثه",
+                                                  "رابع الرابع رابعه الرابعه", "خامس الخامس خامسه الخامسه"), start=1) for form in forms.split()}
+_BETWEEN = {"هي", "هو", "له", "لها"}  # "زيارة هي الأولى له": the noun, then the ordinal
+
+
+def _ordinal_differences(pool: list[Candidate]) -> list[tuple[Claim, dict[int, list[str]]]]:
+    """Things two articles number differently (the first visit, the second visit): the same noun with ordinals that
+    share no value between two articles. "The first in 24 years" (an ordinal followed by منذ, since) is passed over:
+    it counts within a span and agrees with "the second" overall."""
+    said: dict[str, dict[int, list[tuple[int, str, Candidate]]]] = {}
+    for c in pool:
+        for noun, value, written in _ordinals_in(c.text):
+            said.setdefault(noun, {}).setdefault(c.article, []).append((value, written, c))
+    out = []
+    for noun, by_article in said.items():
+        values = {a: {v for v, _, _ in found} for a, found in by_article.items()}
+        if not any(values[a].isdisjoint(values[b]) for a in values for b in values if a < b):
+            continue
+        reports = tuple((a, found[0][2]) for a, found in sorted(by_article.items()))
+        out.append((Claim(reports[0][1].text, reports), {a: list(dict.fromkeys(w for _, w, _ in found)) for a, found in sorted(by_article.items())}))
+    return out
+
+
+def _ordinals_in(text: str) -> list[tuple[str, int, str]]:
+    """(the noun's light stem, the ordinal's value, the ordinal as written) for each ordinal that numbers a noun."""
+    written = re.findall(r"\w+", text)
+    words = [normalize(w) for w in written]
+    found = []
+    for k, word in enumerate(words):
+        if word not in _ORDINALS or "منذ" in words[k + 1 : k + 4]:
+            continue
+        if word == "اول" and k + 1 < len(words):  # أول زيارة: the noun follows
+            noun = words[k + 1]
+        else:  # الزيارة الثانية, زيارة هي الأولى: the noun comes before
+            j = k - 1
+            while j >= 0 and words[j] in _BETWEEN:
+                j -= 1
+            noun = words[j] if j >= 0 else ""
+        if len(noun) > 2 and not noun[0].isdigit():
+            found.append((light_stem(noun.removeprefix("ال")), _ORDINALS[word], written[k]))
+    return found
 
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")

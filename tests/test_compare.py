@@ -134,3 +134,25 @@ def test_each_outlet_s_own_wording_with_linked_marks(runner, seeds_dir, tmp_path
         for report in claim["reports"]:  # every outlet's own sentence is there, not only the first one's
             assert escape_md(report["sentence"]) in shared
     assert all(f'id="art-{n}"' in html and f'href="#art-{n}"' in html for n in range(1, len(data["articles"]) + 1))
+
+
+def test_articles_that_number_a_thing_differently_are_a_disagreement(seeds_dir):
+    from summarizer.compare import _ordinal_differences
+    from summarizer.pipeline import load_articles
+    from summarizer.settings import Settings
+    from summarizer.summarize import candidates
+
+    def article(i: int, text: str) -> Article:
+        return Article(f"o{i}", "X", "t", "2024-06-19", None, "ar", text, Source(f"o{i}.txt"))
+
+    # "The first in 24 years" agrees with "the second": only a plain first against a plain second disagrees.
+    since = [article(0, "وصل بوتين في أول زيارة منذ 24 عاما إلى بيونغ يانغ اليوم."), article(1, "وهذه الزيارة الثانية لكوريا الشمالية التي يقوم بها بوتين.")]
+    assert _ordinal_differences(candidates(since)) == []
+    # Sadr first, Fatah second in one article; the other names only the second place: nothing disagrees.
+    places = [article(0, "وفازت كتلة الصدر بالمركز الأول وجاءت كتلة الفتح في المركز الثاني في الانتخابات."),
+              article(1, "وحلت كتلة الفتح في المركز الثاني في الانتخابات البرلمانية الأخيرة.")]
+    assert _ordinal_differences(candidates(places)) == []
+    articles = [a for a in load_articles([str(seeds_dir)], Settings.resolve(env={})) if isinstance(a, Article)][:4]
+    c = compare(articles)
+    visits = [by_article for claim, by_article in c.numbers if "الزيارة الثانية" in " ".join(r.text for _, r in claim.reports)]
+    assert visits == [{2: ["الأولى"], 3: ["الثانية"]}]  # 002: "a visit that is his first"; 003: "the second visit"
