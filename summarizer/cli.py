@@ -659,6 +659,11 @@ def show_config() -> None:
         value = getattr(settings, field.name)
         shown = _effective(settings, field.name) if field.name not in source else None
         table.add_row(field.name, shown or ("-" if value is None else str(value)), source.get(field.name, "default"))
+    # Where fetch keeps pages and which feeds it reads: not settings of their own, but what a user looks for here.
+    own_feeds = user_list(settings.home)
+    table.add_row("archive", str(settings.archive_path), "home (fetch --archive DIR for another)")
+    table.add_row("feeds", str(own_feeds) if own_feeds.exists() else "the bundled list (summarizer/data/feeds.toml)",
+                  "home" if own_feeds.exists() else "default (summarizer feeds import FILE.opml for your own)")
     out().print(table)
 
 

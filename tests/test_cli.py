@@ -225,6 +225,7 @@ def test_config_shows_what_defaults_do(runner, monkeypatch):
     assert "opus-mt-tc-big-ar-en (the shipped default)" in shown and "extractive (no model" in shown
     assert "0: the engine decides (this machine:" in shown
     assert "opus-mt-ar-en" in runner.invoke(app, ["config"], env={"SUMMARIZER_TRANSLATOR": "opus-mt-ar-en", "COLUMNS": "200"}).stdout
+    assert "the bundled list (summarizer/data/feeds.toml)" in shown and "/archive " in shown
 
 
 def _commands(group, path=()):
