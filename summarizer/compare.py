@@ -49,9 +49,10 @@ _DOCUMENT_WORDS = 4
 def compare(articles: list[Article], claim_similarity: float = CLAIM_SIMILARITY) -> Comparison:
     """Align the articles' sentences into claims and sort them into what is shared, unique, or disputed."""
     pool = candidates(articles)
+    similarity = similarities(_within_story([text_vector(c.text) for c in pool])) * _same_quotes(pool)
     claims = [
         Claim(pool[members[0]].text, tuple((pool[i].article, pool[i]) for i in members))
-        for members in _align(pool, similarities(_within_story([text_vector(c.text) for c in pool])), claim_similarity)
+        for members in _align(pool, similarity, claim_similarity)
     ]
     shared = sorted((c for c in claims if len(c.articles) > 1), key=lambda c: (-len(c.articles), c.reports[0][1].article, c.reports[0][1].position))
     unique = [c for c in claims if len(c.articles) == 1]
@@ -91,6 +92,16 @@ def _align(pool: list[Candidate], similarity: np.ndarray, threshold: float = CLA
             group[k] = a
     unique_groups = {id(g): g for g in group.values()}.values()
     return [sorted(g, key=lambda i: (pool[i].article, pool[i].position)) for g in unique_groups]
+
+
+def _same_quotes(pool: list[Candidate]) -> np.ndarray:
+    """1 for each pair of sentences that may report the same fact, 0 where both quote someone and the quotes share no
+    word: one speaker's two statements ("documents will be signed", "cooperation in all areas") are two facts."""
+    quoted = [{light_stem(w) for m in _QUOTE.finditer(normalize(c.text)) for w in re.findall(r"\w{3,}", m.group(1))} for c in pool]
+    mask = np.ones((len(pool), len(pool)))
+    for i, j in ((i, j) for i in range(len(pool)) for j in range(i + 1, len(pool)) if quoted[i] and quoted[j] and quoted[i].isdisjoint(quoted[j])):
+        mask[i, j] = mask[j, i] = 0.0
+    return mask
 
 
 def _within_story(vectors: list[dict[str, float]]) -> list[dict[str, float]]:

@@ -156,3 +156,15 @@ def test_articles_that_number_a_thing_differently_are_a_disagreement(seeds_dir):
     c = compare(articles)
     visits = [by_article for claim, by_article in c.numbers if "الزيارة الثانية" in " ".join(r.text for _, r in claim.reports)]
     assert visits == [{2: ["الأولى"], 3: ["الثانية"]}]  # 002: "a visit that is his first"; 003: "the second visit"
+
+
+def test_one_speakers_two_statements_are_two_claims(seeds_dir):
+    from summarizer.pipeline import load_articles
+    from summarizer.settings import Settings
+
+    articles = [a for a in load_articles([str(seeds_dir)], Settings.resolve(env={})) if isinstance(a, Article)][:4]
+    c = compare(articles)
+    kremlin = [[r.text for _, r in claim.reports] for claim in c.shared if any("الكرملين" in r.text for _, r in claim.reports)]
+    # "Cooperation in all areas" (two articles say it) is one claim; "important documents will be signed" is not part of it.
+    assert any(all("المجالات" in t for t in texts) and len(texts) == 2 for texts in kremlin)
+    assert not any(any("وثائق مهمة" in t for t in texts) and any("المجالات" in t for t in texts) for texts in kremlin)
