@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import queue
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +27,7 @@ from summarizer.polite import FetchFailed, Politeness, Response, Web
 from summarizer.progress import report
 from summarizer.records import Problem, RawDocument, Source
 from summarizer.db import connect
+from summarizer.errors import OutputError
 from summarizer.syndication import Entry, NotAFeed, canonical_url, parse_listing
 from summarizer.warc import PAGE_TYPES, ArchiveWriter, PageFacts
 
@@ -89,6 +91,8 @@ def fetch(feeds: list[Feed], archive: Path, options: FetchOptions, say: Callable
     run = _Run(archive, options, say, warn)
     try:
         return run.all(feeds)
+    except sqlite3.Error as exc:  # a full disk, say: what was written before stays (each page is its own transaction)
+        raise OutputError(f"cannot write what fetch remembers, {archive / STATE} ({exc}); make room, or give another --archive") from exc
     finally:
         run.close()
 
@@ -126,6 +130,7 @@ class _Run:
         self.claimed: set[str] = set()  # addresses this run has taken or stored: another item at one is a duplicate
         self._counts: dict[str, list[int]] = {}  # each bar's pages done and to do
         self._retry: set[str] = set()  # feeds with a page to ask again next run
+        self._stop = threading.Event()  # set when the calling thread cannot go on (a full disk, Ctrl-C)
         self.validators = {row[0]: (row[1], row[2]) for row in self.conn.execute("SELECT url, etag, last_modified FROM feeds")}
 
     def close(self) -> None:
@@ -143,18 +148,22 @@ class _Run:
         with ThreadPoolExecutor(max_workers=max(1, min(WORKERS, len(by_host)))) as pool:
             futures = [pool.submit(self._host_worker, host_feeds) for host_feeds in by_host.values()]
             pending = len(futures)
-            while pending:
-                event = self.events.get()
-                if event is None:
-                    pending -= 1
-                elif isinstance(event, _Duplicate):
-                    self.report.duplicates += 1
-                elif isinstance(event, _FeedDone):
-                    self._feed_done(event)
-                elif isinstance(event, _FeedRead):
-                    self._feed_read(event)
-                else:
-                    self._page(event)
+            try:
+                while pending:
+                    event = self.events.get()
+                    if event is None:
+                        pending -= 1
+                    elif isinstance(event, _Duplicate):
+                        self.report.duplicates += 1
+                    elif isinstance(event, _FeedDone):
+                        self._feed_done(event)
+                    elif isinstance(event, _FeedRead):
+                        self._feed_read(event)
+                    else:
+                        self._page(event)
+            except BaseException:
+                self._stop.set()  # nothing more can be written: the workers finish the request in hand and stop
+                raise
             for future in futures:
                 future.result()  # a worker's own bug surfaces here, not silently
         self.report.archive_file = self.writer.path if self.report.articles else None
@@ -233,9 +242,13 @@ class _Run:
     def _host_worker(self, feeds: list[Feed]) -> None:
         try:
             for feed in feeds:
+                if self._stop.is_set():
+                    return
                 read = self._read_feed(feed)
                 self.events.put(read)
                 for entry in read.entries or []:
+                    if self._stop.is_set():
+                        return
                     self.events.put(self._fetch_page(feed, entry))
                 if not read.failure:
                     self.events.put(_FeedDone(feed, read.validators))

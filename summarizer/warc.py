@@ -57,12 +57,13 @@ class ArchiveWriter:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._file = _new_file(self.path)
+                self.path = Path(self._file.name)
+                self._writer = WARCWriter(self._file, gzip=True)
+                info = {"software": f"summarizer/{__version__} (warcio)", "format": "WARC File Format 1.1"}
+                self._writer.write_record(self._writer.create_warcinfo_record(self.path.name, info))
             except OSError as exc:
-                raise OutputError(f"cannot write the archive {self.path} ({exc.strerror or exc}); give an --archive folder this user can write") from exc
-            self.path = Path(self._file.name)
-            self._writer = WARCWriter(self._file, gzip=True)
-            info = {"software": f"summarizer/{__version__} (warcio)", "format": "WARC File Format 1.1"}
-            self._writer.write_record(self._writer.create_warcinfo_record(self.path.name, info))
+                raise OutputError(f"cannot write the archive {self.path} ({exc.strerror or exc}); make room, or give an --archive "
+                                  "folder this user can write") from exc
         return self._writer
 
     def add(self, response: Response, facts: PageFacts) -> None:
@@ -83,10 +84,13 @@ class ArchiveWriter:
         request = writer.create_warc_record(response.url, "request", payload=io.BytesIO(b""),
                                             http_headers=StatusAndHeaders(request_line, response.request_headers, is_http_request=True),
                                             warc_headers_dict={"WARC-Date": response.date, "WARC-Concurrent-To": page_id})
-        for record in (meta, request, page):  # the facts first, so a reader has them when the page comes
-            writer.write_record(record)
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        try:
+            for record in (meta, request, page):  # the facts first, so a reader has them when the page comes
+                writer.write_record(record)
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        except OSError as exc:  # a full disk: the pages written before stay readable (ingest stops at the cut)
+            raise OutputError(f"cannot write the archive {self.path} ({exc.strerror or exc}); make room, or give another --archive") from exc
 
     def close(self) -> None:
         """Close the file, if one was opened."""

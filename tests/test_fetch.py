@@ -274,3 +274,24 @@ def test_a_page_that_failed_for_now_is_asked_again_next_run_though_its_feed_did_
         assert second.feeds_unchanged == 0 and second.articles == 1 and server.hits["/news/a0"] == 1
         third = fetch(feed, tmp_path / "a", options, print)
         assert third.feeds_unchanged == 1 and third.pages == 0  # all done: now the ETag is kept and answered 304
+
+
+def test_an_archive_that_cannot_be_written_is_one_line_naming_it(runner, tmp_path, monkeypatch):
+    import errno
+
+    from warcio.warcwriter import WARCWriter
+
+    def full(self, record, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    articles = eval_articles(1)
+    with NewsServer() as server:
+        server.routes["/news/a0"] = Route(article_page(articles[0], "موقع", server.url("/news/a0")).encode(), headers={"Content-Type": "text/html"})
+        server.routes["/rss"] = Route(rss([(server.url("/news/a0"), "t", None)]))
+        listing = tmp_path / "f.toml"
+        listing.write_text(to_toml([Feed(server.url("/rss"), "BBC Arabic")]), encoding="utf-8")
+        monkeypatch.setattr(WARCWriter, "write_record", full)
+        result = runner.invoke(app, ["fetch", "--feeds", str(listing), "--archive", str(tmp_path / "a"), "--delay", "0", "-q"])
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("summarizer: error: cannot write the archive ") and "No space left on device" in line
