@@ -8,6 +8,8 @@ elsewhere in the story, a negation added or lost, or two sentences' halves joine
 
 from __future__ import annotations
 
+import itertools
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +25,7 @@ RARE = 3.5  # rarity (7 - Zipf) from which a word is a name or rare term that it
 _WEIGHTY = 2.0  # rarity from which a word carries content (not في, قال, اليوم)
 _EVENT_SHARE = 0.5  # share of a claim's event words a supporting sentence must have
 _JOINED = 0.75  # share of a sentence's weighty words its best evidence must hold, else it may join two sentences
+_ONE_SAYS_IT, _TWO_ADD = 0.9, 0.2  # ...or when no sentence holds 90% of them and a second one adds a fifth more
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ def check_claim(claim: str, evidence: list[Evidence], sentences: list[tuple[int,
         if strangers:
             flags.append(Flag("name", f"name or term not in its evidence: {', '.join(strangers)}"))
         weighty, held = _stems(claim, _WEIGHTY), _stems(evidence[0].text)
-        if weighty and len(weighty & held) / len(weighty) < _JOINED:
+        if weighty and (len(weighty & held) / len(weighty) < _JOINED or _two_say_it(weighty, sentences)):
             flags.append(Flag("joined", "only part of it is in its evidence: it may join two source sentences"))
         return flags
     scores = _scores(claim, sentences, vectors) if sentences else np.zeros(0)
@@ -120,6 +123,18 @@ def check_claim(claim: str, evidence: list[Evidence], sentences: list[tuple[int,
     if _negated(claim) != _negated(closest):
         flags.append(Flag("negation", "negation differs from the closest source sentence"))
     return flags + _unsupported(claim, texts)
+
+
+def _two_say_it(weighty: set[str], sentences: list[tuple[int, int, str]]) -> bool:
+    """True when no one source sentence holds nearly all of a sentence's weighty words but two together hold far more:
+    the mark of two sentences' halves joined, even where each half is close to its source."""
+    covers = [weighty & _stems(text) for _, _, text in sentences]
+    one = max((len(c) for c in covers), default=0)
+    if one >= _ONE_SAYS_IT * len(weighty):
+        return False
+    candidates = sorted(covers, key=len, reverse=True)[:20]  # the best pair is among the sentences that hold most
+    two = max((len(a | b) for a, b in itertools.combinations(candidates, 2)), default=one)
+    return two - one >= _TWO_ADD * len(weighty)
 
 
 def unsupported(sentence: str, articles: list[Article]) -> list[str]:

@@ -113,3 +113,18 @@ def test_check_translation_cli(runner, tmp_path, monkeypatch):
     translation.write_text("one line only\n", encoding="utf-8")
     short = runner.invoke(app, ["check", "translation", "--source", str(source), "--translation", str(translation)])
     assert short.exit_code == 2 and "give line-aligned files" in short.stderr
+
+
+def test_a_summary_sentence_that_joins_two_source_sentences_is_flagged():
+    from summarizer.evidence import check_claim, find_evidence
+
+    toll = "أعلنت وزارة الصحة الفلسطينية ارتفاع حصيلة القتلى في قطاع غزة بعد مواجهات عنيفة قرب السياج الحدودي شرق خان يونس."
+    kites = "وأطلق المتظاهرون طائرات ورقية مشتعلة أحرقت حقول القمح في المستوطنات الإسرائيلية المحاذية."
+    sentences = [(0, 0, toll), (1, 0, kites)]
+
+    def checks(claim: str) -> list[str]:
+        return [f.check for f in check_claim(claim, find_evidence(claim, sentences), sentences, [toll, kites])]
+
+    # Most of it is the toll sentence, but its ending is the kites sentence's: neither says it, the two together do.
+    assert checks("أعلنت وزارة الصحة ارتفاع حصيلة القتلى في قطاع غزة بعد مواجهات عنيفة قرب حقول القمح.") == ["joined"]
+    assert checks("أعلنت وزارة الصحة ارتفاع حصيلة القتلى في قطاع غزة بعد مواجهات عنيفة قرب السياج الحدودي.") == []
