@@ -30,6 +30,11 @@ _SAYS = re.compile(
     r"صرح|صرحت|أوضح|أوضحت|حذر|حذرت|يحذر|تحذر)\s+"
     r"(?P<who>(?:[^\s،,:«\"]+\s+){0,5}?[^\s،,:«\"]+)\s*(?:،|,|:|إن|أن|بأن|في)"
 )
+# The speaker before the verb, after أن, إن or a comma ("ذكرت الوكالة أن الزعيم كيم جونغ أون قال في رسالة ... إن بلاده «...»").
+_SAID_BY = re.compile(
+    r"(?:^|[،,]|\s(?:أن|إن|بأن))\s*(?P<who>(?:(?!(?:أن|إن|بأن)\s)[^\s،,:«\"]+\s+){0,4}?(?!(?:أن|إن|بأن)\s)[^\s،,:«\"]+)\s+"
+    r"(?P<verb>(?:و|ف)?(?:قال|قالت|يقول|تقول|أكد|أكدت|يؤكد|تؤكد|أضاف|أضافت|أعلن|أعلنت|صرح|صرحت|أوضح|أوضحت|حذر|حذرت))(?=\s)"
+)
 # Praise quotes its words as the object, after بـ ("وأشاد كيم الأسبوع الماضي بمستقبل «...»"): the speaker all the same.
 _PRAISES = re.compile(
     r"(?:^|\s)(?:و|ف)?(?:أشاد|أشادت|يشيد|تشيد|أثنى|أثنت)\s+(?P<who>(?:[^\s،,:«\"]+\s+){0,7}?[^\s،,:«\"]+)\s+ب"
@@ -224,9 +229,18 @@ def _quotes(pool: list[Candidate]) -> list[Quote]:
             if words[0] in _DOCUMENTS and len(words) <= _DOCUMENT_WORDS:
                 continue
             head = c.text[: m.start()] + " "
-            said = sorted([*_SAYS.finditer(head), *_PRAISES.finditer(head)], key=lambda x: x.start())
-            found.append(Quote(c.article, _speaker(said[-1]["who"]) if said else None, text))
+            found.append(Quote(c.article, _speaker_of(head), text))
     return found
+
+
+def _speaker_of(head: str) -> str | None:
+    """Who says the quote that follows head: the speaker of the verb of saying nearest the quote; a name after its verb
+    ("قال كيم") before one before it ("الزعيم كيم قال"), which only counts where no name follows the verb."""
+    after = sorted([*_SAYS.finditer(head), *_PRAISES.finditer(head)], key=lambda x: x.start())
+    before = list(_SAID_BY.finditer(head))
+    if before and (not after or before[-1].start("verb") >= after[-1].end()):
+        return _speaker(before[-1]["who"])
+    return _speaker(after[-1]["who"]) if after else None
 
 
 def _speaker(who: str) -> str | None:

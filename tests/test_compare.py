@@ -119,6 +119,8 @@ def test_quote_speakers_named_in_the_sentence_and_quoted_names_are_not_quotes(se
     assert "اتفاق شراكة استراتيجية" not in quotes  # the name of what was signed, in quotation marks
     assert quotes["تعمل بكامل طاقتها"] == "كوريا الجنوبية"  # وتقول كوريا الجنوبية إن …: a verb of saying in the present
     assert quotes["العلاقات الهادفة والصداقة الوثيقة"] == "كيم"  # وأشاد كيم الأسبوع الماضي بمستقبل «…»
+    assert quotes["رفيق سلاح لا يقهر"] == "الزعيم كيم جونغ أون"  # أن الزعيم كيم جونغ أون قال في رسالة … إن بلاده «…»: before the verb
+    assert quotes[next(q for q in quotes if q.startswith("تدخل العلاقات"))] == "كيم"  # من جهته قال كيم: «…»: after it, not «من جهته»
 
 
 def test_each_outlet_s_own_wording_with_linked_marks(runner, seeds_dir, tmp_path):
