@@ -243,7 +243,8 @@ _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}  # standar
 def handles_errors(command):
     """Every command's frame: its progress shown (with -q and -v, added to commands that do not take them), and a
     library error turned into one line on stderr and its exit code."""
-    declared = inspect.signature(command, eval_str=True).parameters  # the annotations themselves: typer reads them
+    signature = inspect.signature(command, eval_str=True)  # the annotations themselves: typer reads them
+    declared = signature.parameters
     added = [name for name in ("quiet", "verbose") if name not in declared]
 
     @functools.wraps(command)
@@ -270,7 +271,7 @@ def handles_errors(command):
 
     options = {"quiet": Quiet, "verbose": Verbose}
     extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=False, annotation=options[name]) for name in added]
-    wrapper.__signature__ = inspect.signature(command, eval_str=True).replace(parameters=[*declared.values(), *extra])
+    wrapper.__signature__ = signature.replace(parameters=[*declared.values(), *extra])
     wrapper.__annotations__ = {**command.__annotations__, **{name: options[name] for name in added}}
     return wrapper
 

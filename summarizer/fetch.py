@@ -263,7 +263,7 @@ class _Run:
             if response.status == 304:
                 return _FeedRead(feed, validators=(etag, modified))
             if response.status != 200:
-                return _FeedRead(feed, failure=f"HTTP {response.status} {response.reason}".strip())
+                return _FeedRead(feed, failure=response.status_line)
             listing = parse_listing(response.body, response.url)
             entries = list(listing.entries)
             for sitemap in sorted(listing.sitemaps, key=lambda s: s.published or "", reverse=True)[:MAX_SITEMAPS]:
@@ -309,9 +309,9 @@ class _Run:
         except FetchFailed as exc:
             return _Page(feed, entry, failure=str(exc), status="refused" if exc.permanent else None)
         if response.status in (404, 410):
-            return _Page(feed, entry, response, failure=f"HTTP {response.status} {response.reason}".strip(), status="gone")
+            return _Page(feed, entry, response, failure=response.status_line, status="gone")
         if response.status != 200:
-            return _Page(feed, entry, response, failure=f"HTTP {response.status} {response.reason}".strip())
+            return _Page(feed, entry, response, failure=response.status_line)
         kind = (response.header("content-type") or "text/html").split(";")[0].strip().lower()
         if kind not in PAGE_TYPES:
             return _Page(feed, entry, response, failure=f"content type {kind}, not a web page", status="not-article")
@@ -358,9 +358,9 @@ def _verdict(web: Web, feed: Feed) -> tuple[str, str]:
     except FetchFailed as exc:
         return "failing", str(exc)
     if response.status in (404, 410):
-        return "dead", f"HTTP {response.status} {response.reason}".strip()
+        return "dead", response.status_line
     if response.status != 200:
-        return "failing", f"HTTP {response.status} {response.reason}".strip()
+        return "failing", response.status_line
     try:
         listing = parse_listing(response.body, response.url)
     except NotAFeed as exc:

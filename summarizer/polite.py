@@ -59,6 +59,11 @@ class Response:
     date: str  # when it was received, ISO 8601 UTC
     redirects: tuple[tuple[int, str], ...] = ()  # each redirect on the way: its status and the address it left
 
+    @property
+    def status_line(self) -> str:
+        """The status as a failure line says it: "HTTP 404 Not Found"."""
+        return f"HTTP {self.status} {self.reason}".strip()
+
     def header(self, name: str) -> str | None:
         """The first value of a header, by name in any case."""
         return next((v for k, v in self.headers if k.lower() == name.lower()), None)
@@ -98,12 +103,15 @@ class Web:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def get(self, url: str, accept: str, headers: dict[str, str] | None = None) -> Response:
-        """GET url, following redirects (each hop checked against its host's robots.txt); FetchFailed says why not."""
+    def get(self, url: str, accept: str, headers: dict[str, str] | None = None, max_bytes: int | None = None,
+            robots: bool = True) -> Response:
+        """GET url, following redirects (each hop checked against its host's robots.txt, unless robots is False: the
+        robots.txt file itself); FetchFailed says why not."""
         seen, hops = [url], []
         for _ in range(self.politeness.max_redirects + 1):
-            self._allowed(url)
-            response = self._request(url, accept, headers or {})
+            if robots:
+                self._allowed(url)
+            response = self._request(url, accept, headers or {}, max_bytes)
             location = response.header("location")
             if response.status not in (301, 302, 303, 307, 308) or not location:
                 return dataclasses.replace(response, redirects=tuple(hops))
@@ -131,15 +139,10 @@ class Web:
 
         parts = urlsplit(url)
         address = f"{parts.scheme}://{parts.netloc}/robots.txt"
-        try:
-            response = self._request(address, "text/plain", {}, max_bytes=ROBOTS_BYTES)
-            for _ in range(self.politeness.max_redirects):  # RFC 9309: follow at least five redirects
-                location = response.header("location")
-                if response.status not in (301, 302, 303, 307, 308) or not location:
-                    break
-                response = self._request(urljoin(address, location), "text/plain", {}, max_bytes=ROBOTS_BYTES)
+        try:  # RFC 9309: follow at least five redirects (the politeness default)
+            response = self.get(address, "text/plain", max_bytes=ROBOTS_BYTES, robots=False)
         except FetchFailed:
-            return DISALLOW_ALL  # unreachable: RFC 9309 §2.3.1.4
+            return DISALLOW_ALL  # unreachable, or redirected in a loop: RFC 9309 §2.3.1.4
         if 200 <= response.status < 300:
             rules = Protego.parse(response.body.decode("utf-8", errors="replace"))
             crawl_delay = rules.crawl_delay(AGENT)
@@ -184,7 +187,7 @@ class Web:
             else:
                 if response.status not in RETRY_STATUSES:
                     return response
-                why, wait = f"HTTP {response.status} {response.reason}".strip(), _retry_after(response.header("retry-after"))
+                why, wait = response.status_line, _retry_after(response.header("retry-after"))
                 if wait is not None and wait > self.politeness.max_wait:
                     raise FetchFailed(f"{why}, and the server asks to wait {wait:.0f} s (Retry-After), over the {self.politeness.max_wait:.0f} s limit")
             if attempt >= self.politeness.retries:

@@ -98,12 +98,6 @@ class ArchiveWriter:
             self._file.close()
             self._file = None
 
-    def __enter__(self) -> "ArchiveWriter":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
 
 def _new_file(path: Path) -> BinaryIO:
     """Open a new file at path, or beside it with -2, -3… (two runs in one second): never one another run writes."""
