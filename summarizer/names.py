@@ -162,11 +162,12 @@ def _alike(a: str, b: str) -> float:
 
 @lru_cache(maxsize=65536)
 def _source_skeletons(source: str) -> tuple[str, ...]:
-    words = WORD.findall(source)
-    singles = [skeletons_ar(w) for w in words]
+    written, parted = WORD.findall(source), source_words(source)
+    singles = [skeletons_ar(w) for w in parted]
     # A name written as two Arabic words can be one English word (عبد الله → Abdullah, بيونغ يانغ → Pyongyang).
     pairs = {a + b for first, second in zip(singles, singles[1:]) for a in first for b in second}
-    latin = {skeleton_en(w) for w in words if w.isascii()}
+    singles += [skeletons_ar(w) for w in written if w not in parted]  # and a word run together, as written
+    latin = {skeleton_en(w) for w in written if w.isascii()}
     return tuple(sorted(set().union(*singles, pairs, latin) - {""}))
 
 
@@ -185,17 +186,64 @@ def has_counterpart(name: str, source: str) -> bool:
 
 def source_orphans(source: str, target: str) -> list[str]:
     """Arabic words that look like names (rare in Arabic at large) and that no word of the translation sounds like."""
-    from wordfreq import zipf_frequency
-
     english = {skeleton_en(w) for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", target)} - {""}
     orphans = []
-    for word in dict.fromkeys(WORD.findall(source)):
-        if word.isascii() or max(zipf_frequency(r, "ar") for r in _readings(word)) >= ORPHAN_ZIPF:
+    for word in dict.fromkeys(source_words(source)):
+        if word.isascii() or _zipf(word) >= ORPHAN_ZIPF:
             continue
         forms = skeletons_ar(word)
         if max(map(len, forms), default=0) >= 3 and not any(_alike(e, f) >= MATCH for e in english for f in forms):
             orphans.append(word)
     return orphans
+
+
+def source_words(source: str) -> list[str]:
+    """The words of an Arabic text, with words run together for want of a space parted (الرقميةفي: الرقمية في)."""
+    return [part for word in WORD.findall(source) for part in _unglued(word)]
+
+
+@lru_cache(maxsize=65536)
+def _unglued(word: str) -> tuple[str, ...]:
+    """A word the language does not know, parted where words were run together for want of a space (قائلاذلك:
+    قائلا ذلك; هيئةالدفاعالدولية: هيئة الدفاع الدولية; غايغرفي: غايغر في).
+
+    A cut goes only before an article or beside a function word, so a name the lists do not know stays whole
+    (باليكبابان, not بالي كبابان; روسبي, not روس بي). Parts are words the lists know and at most one they do
+    not (a name); fewest unknown parts, then fewest parts, win.
+    """
+    if word.isascii() or len(word) < 5 or _zipf(word) > 0:
+        return (word,)
+    # best[i]: the best parting of word[:i], as (unknown parts, parts, the parts).
+    best: list[tuple[int, int, tuple[str, ...]] | None] = [None] * (len(word) + 1)
+    best[0] = (0, 0, ())
+    for end in range(2, len(word) + 1):
+        for start in range(0, end - 1):
+            part = word[start:end]
+            if best[start] is None or len(part) == len(word):
+                continue
+            unknown, count, parts = best[start]
+            if parts and not (part.startswith("ال") or part in _FUNCTION_WORDS or parts[-1] in _FUNCTION_WORDS):
+                continue
+            known = part in _FUNCTION_WORDS or (len(part) >= 3 and _zipf(part) >= _KNOWN_PART)
+            if not known and (unknown or len(part) < 3):
+                continue
+            candidate = (unknown + (not known), count + 1, parts + (part,))
+            if best[end] is None or candidate[:2] < best[end][:2]:
+                best[end] = candidate
+    return best[-1][2] if best[-1] else (word,)
+
+
+# Words a missing space leaves glued to their neighbour most often: prepositions, conjunctions, relatives, demonstratives.
+_FUNCTION_WORDS = set("في من على عن إلى الى مع أن إن لا لم لن ما ذلك هذا هذه التي الذي الذين بين بعد قبل حتى عند كما".split())
+_KNOWN_PART = 3.0  # words at least this common run together are words of their own
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    """How common an Arabic word is (Zipf), in whichever of its readings is commonest (see _readings)."""
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(r, "ar") for r in _readings(word))
 
 
 # What Arabic writes onto a word: conjunctions, prepositions, the article, the future's س; object and possessive

@@ -23,6 +23,7 @@ class Quantity:
     value: str
     weak: bool = False
     text: str = ""  # as found (normalised): what a flag shows
+    other: str = ""  # a second reading it may stand for: 20.000 is 20 in English, 20,000 in much Arabic writing
 
 
 def _forms(spec: str) -> dict[str, int]:
@@ -36,7 +37,7 @@ def _forms(spec: str) -> dict[str, int]:
 
 
 _AR_UNITS = _forms(
-    "واحد|واحدة:1 اثنان|اثنين|اثنتان|اثنتين|اثنا|اثني:2 ثلاث|ثلاثة:3 أربع|أربعة:4 خمس|خمسة:5 ست|ستة:6 سبع|سبعة:7 "
+    "واحد|واحدة:1 اثنان|اثنين|اثنتان|اثنتين|اثنا|اثني|اثنتا|اثنتي:2 ثلاث|ثلاثة:3 أربع|أربعة:4 خمس|خمسة:5 ست|ستة:6 سبع|سبعة:7 "
     "ثمان|ثماني|ثمانية:8 تسع|تسعة:9 عشر|عشرة:10 أحد|إحدى:1 "
     "ثنائي|ثنائية:2 ثلاثي|ثلاثية:3 رباعي|رباعية:4 خماسي|خماسية:5 سداسي|سداسية:6"
 )
@@ -64,7 +65,7 @@ _AR_DECADES = _forms(
 )
 _EN_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())}
 _EN_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
-_EN_SCALES = {"thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
+_EN_SCALES = {"thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "mn": 1_000_000}
 _EN_ORDINALS = {w: i for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
     "sixteenth seventeenth eighteenth nineteenth twentieth".split(), start=1)} | {"thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100}
@@ -88,6 +89,8 @@ def _arabic_word(token: str, table: dict[str, int]) -> int | None:
                 return table["ال" + rest]
     if token.startswith("ال") and token[2:] in table:
         return table[token[2:]]
+    if token.endswith("ا") and len(token) > 3:  # the accusative's alif (مليونًا, ألفًا, عشرينا): the word itself
+        return _arabic_word(token[:-1], table)
     return None
 
 
@@ -137,14 +140,23 @@ def quantities(text: str) -> list[Quantity]:
     while i < len(tokens):
         quantity, after = _read_number(tokens, i)
         if quantity is not None:
-            found.append(Quantity(quantity.value, quantity.weak, " ".join(tokens[i:after])))
+            # A decade's century (ثلاثينيات القرن العشرين) is in the years English gives it ("the 1930s").
+            of_decade = i >= 2 and tokens[i - 1] in _CENTURY and bool(found) and found[-1].value.endswith("s")
+            weak = quantity.weak or of_decade
+            found.append(Quantity(quantity.value, weak, " ".join(tokens[i:after]), quantity.other))
         i = after
     return found
+
+
+_CENTURY = {normalize(w) for w in "القرن قرن للقرن بالقرن".split()}
 
 
 def _read_number(tokens: list[str], i: int) -> tuple[Quantity | None, int]:
     """The number starting at token i (if any), and the index after it."""
     token = tokens[i]
+    time = re.fullmatch(r"(\d{1,2})\.([0-5]\d)", token)
+    if time and i + 1 < len(tokens) and tokens[i + 1] in ("am", "pm", "a", "p"):  # 5.30pm is 5:30
+        return Quantity(_value(int(time.group(1)) + int(time.group(2)) / 60)), i + 1
     if re.fullmatch(r"\d{1,2}", token) and i + 2 < len(tokens) and tokens[i + 1] == ":" and re.fullmatch(r"\d\d", tokens[i + 2]):
         minutes = tokens[i + 2]  # a time: 12:00 is 12 o'clock (12.00 in English), 8:30 is 8.5
         return Quantity(_value(int(token) + int(minutes) / 60)), i + 3
@@ -165,14 +177,16 @@ def _read_number(tokens: list[str], i: int) -> tuple[Quantity | None, int]:
         if number is None:
             return None, i + 1
         scale, after = _scale(tokens, i + 1)
-        return Quantity(_value(number * scale)), after
+        other = _value(int(token.replace(".", "")) * scale) if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", token) else ""
+        return Quantity(_value(number * scale), other=other), after
     if token in _EN_TENS and i + 1 < len(tokens) and tokens[i + 1] in _EN_ORDINALS:  # twenty-fourth
         return Quantity(str(_EN_TENS[token] + _EN_ORDINALS[tokens[i + 1]])), i + 2
     value, after, weak = _number_words(tokens, i)
     if value is not None:
         return Quantity(_value(value), weak), after
     if token in _EN_ORDINALS and i > 0 and tokens[i - 1] in ("a", "one"):
-        return None, i + 1  # "a third", "one-third": a fraction, which Arabic says in a word of its own (ثلث)
+        # "a third", "one-third": a fraction, which Arabic says in a word of its own (ثلث); or "a third defeat" (الثالثة).
+        return Quantity(str(_EN_ORDINALS[tokens[i]]), weak=True), i + 1
     for table in (_EN_ORDINALS, _AR_ORDINALS):
         value = table.get(token) if table is _EN_ORDINALS else _arabic_word(token, table)
         if value is not None:
@@ -249,6 +263,11 @@ def missing_and_extra(source: str, target: str) -> tuple[list[str], list[str]]:
     """
     a, b = quantities(source), quantities(target)
     left, right = Counter(q.value for q in a), Counter(q.value for q in b)
+    for side, this, that in ((a, left, right), (b, right, left)):  # a second reading counts where the first finds no match
+        for q in side:
+            if q.other and this[q.value] > that[q.value] and that[q.other] > this[q.other]:
+                this[q.value] -= 1
+                this[q.other] += 1
 
     def unmatched(side: list[Quantity], more: Counter, fewer: Counter) -> list[str]:
         return list(dict.fromkeys(q.text for q in side if not q.weak and more[q.value] > fewer[q.value]))
