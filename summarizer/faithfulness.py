@@ -26,9 +26,10 @@ _AR_NOT_NEGATION = re.compile(normalize("(?:لا|ما) (?:يزال|تزال|يز
 _EN_STRONG = re.compile(r"\b(?:not|never|cannot)\b|n['’]t\b", re.IGNORECASE)
 # Said with "not" but not negating: "not only" (also), "not long after" (soon), "not un-" (a double negation).
 _EN_NOT_NEGATION = re.compile(r"\bnot\s+(?:only|long\s+(?:after|before|ago)|un\w+)\b", re.IGNORECASE)
+# un- and -less words, less those that are not negative: under, until, union, unit(ed), univers-, unique, unif-; less.
 _EN_WEAK = re.compile(
     r"\b(?:no|none|nobody|nothing|neither|nor|without|fail\w*|lack\w*|refus\w*|den(?:y|ied|ies)|absen\w*|only|unable|"
-    r"un\w+|non\w*|in(?:capable|complete|sufficient|valid|correct|dependent)\w*|\w*less|rather|instead)\b", re.IGNORECASE)
+    r"un(?!der|til|ion|it|iv|iq|if)\w+|non\w*|in(?:capable|complete|sufficient|valid|correct|dependent)\w*|\w+less|rather|instead)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

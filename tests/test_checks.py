@@ -90,6 +90,10 @@ def test_negation_strong_and_weak():
     assert "negation" not in [f.check for f in weak]  # غير: a weak marker on one side is enough
     assert negation_en("It isn’t alone") == "strong"  # a typographic apostrophe
     assert negation_en("not only in Paris") == negation_en("not long after Alonso") == negation_en("it is not uncommon") == ""
+    # Words that only look negative (under, until, united, unique, less) hide no negation that was dropped.
+    assert negation_en("the United Nations met until noon under less pressure, a unique union") == ""
+    dropped = check_translation("لم يترك الوفد الاجتماع حتى المساء.", "The delegation left the meeting until the evening.")
+    assert "negation" in [f.check for f in dropped]
     absent = check_translation("وذلك لغياب ضباط الشرطة عن الشوارع.", "as police officers were not present on the streets.")
     assert "negation" not in [f.check for f in absent]  # absence said with "not": weak on the Arabic side
 
