@@ -26,6 +26,8 @@ _WEIGHTY = 2.0  # rarity from which a word carries content (not في, قال, ا
 _EVENT_SHARE = 0.5  # share of a claim's event words a supporting sentence must have
 _JOINED = 0.75  # share of a sentence's weighty words its best evidence must hold, else it may join two sentences
 _ONE_SAYS_IT, _TWO_ADD = 0.9, 0.2  # ...or when no sentence holds 90% of them and a second one adds a fifth more
+_SPLICE_RUN = 4  # words copied in a row that make a stretch of one source sentence (see _spliced)
+_SPLICE_SLACK = 2  # words by which the second stretch may overlap the first, or leave a gap (a joining و)
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ def check_claim(claim: str, evidence: list[Evidence], sentences: list[tuple[int,
         if strangers:
             flags.append(Flag("name", f"name or term not in its evidence: {', '.join(strangers)}"))
         weighty, held = _stems(claim, _WEIGHTY), _stems(evidence[0].text)
-        if weighty and (len(weighty & held) / len(weighty) < _JOINED or _two_say_it(weighty, sentences)):
+        if weighty and (len(weighty & held) / len(weighty) < _JOINED or _two_say_it(weighty, sentences)) or _spliced(claim, sentences):
             flags.append(Flag("joined", "only part of it is in its evidence: it may join two source sentences"))
         return flags
     scores = _scores(claim, sentences, vectors) if sentences else np.zeros(0)
@@ -135,6 +137,44 @@ def _two_say_it(weighty: set[str], sentences: list[tuple[int, int, str]]) -> boo
     candidates = sorted(covers, key=len, reverse=True)[:20]  # the best pair is among the sentences that hold most
     two = max((len(a | b) for a, b in itertools.combinations(candidates, 2)), default=one)
     return two - one >= _TWO_ADD * len(weighty)
+
+
+def _spliced(claim: str, sentences: list[tuple[int, int, str]]) -> bool:
+    """True when the sentence is word for word the start of one source sentence followed by the rest of another:
+    two stretches of _SPLICE_RUN words at least, joined where no source sentence joins them. A sentence that
+    paraphrases has no such long stretches, and one copied whole is one stretch."""
+    words = _words(claim)
+    if len(words) < 2 * _SPLICE_RUN:
+        return False
+    index: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    source_words = [_words(text) for _, _, text in sentences]
+    for k, source in enumerate(source_words):
+        for i in range(len(source) - _SPLICE_RUN + 1):
+            index.setdefault(tuple(source[i : i + _SPLICE_RUN]), []).append((k, i))
+
+    def runs_from(start: int) -> dict[int, int]:
+        """For each source sentence holding words[start:] verbatim for a stretch: where that stretch ends."""
+        ends: dict[int, int] = {}
+        for k, i in index.get(tuple(words[start : start + _SPLICE_RUN]), ()):
+            end, j = start + _SPLICE_RUN, i + _SPLICE_RUN
+            while end < len(words) and j < len(source_words[k]) and source_words[k][j] == words[end]:
+                end, j = end + 1, j + 1
+            ends[k] = max(ends.get(k, 0), end)
+        return ends
+
+    first = runs_from(0)
+    if not first or max(first.values()) >= len(words):
+        return False
+    cut = max(first.values())
+    for start in range(max(_SPLICE_RUN, cut - _SPLICE_SLACK), min(cut + _SPLICE_SLACK, len(words) - _SPLICE_RUN) + 1):
+        second = runs_from(start)
+        if any(end == len(words) and k not in first for k, end in second.items()):
+            return True
+    return False
+
+
+def _words(text: str) -> list[str]:
+    return [normalize(w) for w in WORD.findall(text)]
 
 
 def unsupported(sentence: str, articles: list[Article]) -> list[str]:

@@ -158,3 +158,21 @@ def test_a_summary_sentence_that_joins_two_source_sentences_is_flagged():
     # Most of it is the toll sentence, but its ending is the kites sentence's: neither says it, the two together do.
     assert checks("أعلنت وزارة الصحة ارتفاع حصيلة القتلى في قطاع غزة بعد مواجهات عنيفة قرب حقول القمح.") == ["joined"]
     assert checks("أعلنت وزارة الصحة ارتفاع حصيلة القتلى في قطاع غزة بعد مواجهات عنيفة قرب السياج الحدودي.") == []
+
+
+def test_a_summary_sentence_spliced_from_two_alike_sentences_is_flagged():
+    from summarizer.evidence import _spliced, check_claim, find_evidence
+
+    # Two outlets' sentences of one fact: a splice of them keeps nearly every word of each, so only the seam shows it.
+    fifa = "بدأت الجمعية العمومية للاتحاد الدولي لكرة القدم الأربعاء اجتماعا ستصوت في ختامه لاختيار البلد المضيف لكأس العالم 2026."
+    vote = "صوتت الجمعية العامة للاتحاد الدولي لكرة القدم الأربعاء من أجل اختيار البلاد التي ستنظم كأس العالم 2026 بين المغرب والملف الثلاثي."
+    sentences = [(0, 0, fifa), (1, 0, vote)]
+
+    def checks(claim: str) -> list[str]:
+        return [f.check for f in check_claim(claim, find_evidence(claim, sentences), sentences, [fifa, vote])]
+
+    spliced = "بدأت الجمعية العمومية للاتحاد الدولي لكرة القدم الأربعاء اجتماعا ستصوت في ختامه التي ستنظم كأس العالم 2026 بين المغرب والملف الثلاثي."
+    assert "joined" in checks(spliced)
+    assert checks(fifa) == [] and checks(vote) == []  # each copied whole: one stretch
+    # Said anew, with stretches of both but no long one of each: no seam to find.
+    assert not _spliced("صوت الاتحاد الدولي لكرة القدم الأربعاء لاختيار البلد الذي سينظم كأس العالم 2026.", sentences)
