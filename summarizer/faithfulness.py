@@ -23,9 +23,12 @@ _AR_STRONG = {normalize(w) for w in "لا لم لن ليس ليست ليسوا �
 # English ("were not present", "cannot be bought").
 _AR_WEAK = {normalize(w) for w in "غير عدم بدون دون ألا بلا غياب لغياب الغياب منع يمنع تمنع".split()}
 _AR_NOT_NEGATION = re.compile(normalize("(?:لا|ما) (?:يزال|تزال|يزالون|زال|زالت|سيما|بد|شك)"))
+# "Not only … but" (ليست فقط سهلة الهضم، بل توفر): English's "not only", which is no negation either. Without the بل it
+# is a negation ("لا يمكننا أن نعتمد فقط": we can't just rely).
+_AR_NOT_ONLY = re.compile(normalize(r"(?<!\w)(?:لا|لم|لن|ليس|ليست|ليسوا|لسنا)(?=(?:\s+\w+){0,4}\s+(?:فقط|فحسب)(?!\w).*(?<!\w)(?:بل|وإنما|إنما|ولكن|لكن)(?!\w))"))
 _EN_STRONG = re.compile(r"\b(?:not|never|cannot)\b|n['’]t\b", re.IGNORECASE)
-# Said with "not" but not negating: "not only" (also), "not long after" (soon), "not un-" (a double negation).
-_EN_NOT_NEGATION = re.compile(r"\bnot\s+(?:only|long\s+(?:after|before|ago)|un\w+)\b", re.IGNORECASE)
+# Said with "not" but not negating: "not only" and "not just … but" (also), "not long after" (soon), "not un-" (a double negation).
+_EN_NOT_NEGATION = re.compile(r"\bnot\s+(?:only|long\s+(?:after|before|ago)|un\w+)\b|\bnot\s+(?:just|merely|simply)\b(?=.*\bbut\b)", re.IGNORECASE)
 # un- and -less words, less those that are not negative: under, until, union, unit(ed), univers-, unique, unif-; less.
 _EN_WEAK = re.compile(
     r"\b(?:no|none|nobody|nothing|neither|nor|without|fail\w*|lack\w*|refus\w*|den(?:y|ied|ies)|absen\w*|only|unable|"
@@ -58,7 +61,7 @@ def numbers(text: str) -> list[str]:
 
 def negation_ar(text: str) -> str:
     """'strong', 'weak' or '' : the strongest negation an Arabic sentence has (see _AR_STRONG)."""
-    words = re.findall(r"\w+", _AR_NOT_NEGATION.sub(" ", normalize(text)))
+    words = re.findall(r"\w+", _AR_NOT_ONLY.sub(" ", _AR_NOT_NEGATION.sub(" ", normalize(text))))
     bare = {w[1:] if w[:1] in "وف" and len(w) > 2 else w for w in words} | set(words)
     return "strong" if bare & _AR_STRONG else "weak" if bare & _AR_WEAK else ""
 

@@ -160,6 +160,9 @@ def _read_number(tokens: list[str], i: int) -> tuple[Quantity | None, int]:
     if re.fullmatch(r"\d{1,2}", token) and i + 2 < len(tokens) and tokens[i + 1] == ":" and re.fullmatch(r"\d\d", tokens[i + 2]):
         minutes = tokens[i + 2]  # a time: 12:00 is 12 o'clock (12.00 in English), 8:30 is 8.5
         return Quantity(_value(int(token) + int(minutes) / 60)), i + 3
+    century = re.fullmatch(r"(1[0-9]|20)00'?s", token)
+    if century:  # the 1800s: the nineteenth century (القرن التاسع عشر)
+        return Quantity(str(int(century.group(1)) + 1)), i + 1
     decade = re.fullmatch(r"(?:1[0-9]|20)?(\d)0'?s", token)
     if decade:
         return Quantity(f"{decade.group(1)}0s"), i + 1

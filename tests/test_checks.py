@@ -64,6 +64,7 @@ def test_numbers_compare_as_values_and_duals_prove_nothing():
         ("في ثلاثينيات القرن العشرين", "in the 1930s"),  # a decade's century is in its years
         ("في الساعة 5:30 مساءً", "at 5.30pm"),
         ("كانت الهزيمة الثالثة للفريق", "It was a third defeat for the team"),
+        ("منذ القرن التاسع عشر", "since the 1800s"),  # a century by its hundreds
     ],
 )
 def test_numbers_written_another_way_match(source, target):
@@ -90,6 +91,10 @@ def test_negation_strong_and_weak():
     assert "negation" not in [f.check for f in weak]  # غير: a weak marker on one side is enough
     assert negation_en("It isn’t alone") == "strong"  # a typographic apostrophe
     assert negation_en("not only in Paris") == negation_en("not long after Alonso") == negation_en("it is not uncommon") == ""
+    # "Not only … but" is no negation in Arabic either; "can't just" is.
+    assert negation_ar("الأطعمة الحيوانية ليست فقط سهلة الهضم، بل توفر بروتينات") == negation_ar("لا يتعلق الأمر فقط بالتصويت بل بالطريقة") == ""
+    assert negation_ar("لا يمكننا أن نعتمد فقط على اللغة الإنجليزية") == "strong"
+    assert negation_en("not just the success now, but the future") == "" and negation_en("we can't just rely on it") == "strong"
     # Words that only look negative (under, until, united, unique, less) hide no negation that was dropped.
     assert negation_en("the United Nations met until noon under less pressure, a unique union") == ""
     dropped = check_translation("لم يترك الوفد الاجتماع حتى المساء.", "The delegation left the meeting until the evening.")
