@@ -150,15 +150,20 @@ def test_check_translation_cli(runner, tmp_path, monkeypatch):
     assert short.exit_code == 2 and "give line-aligned files" in short.stderr
 
 
-def test_a_summary_sentence_that_joins_two_source_sentences_is_flagged():
+def _summary_checks(claim: str, texts: list[str]) -> list[str]:
+    """The checks a summary sentence fails against source sentences, one article each."""
     from summarizer.evidence import check_claim, find_evidence
 
+    sentences = [(k, 0, text) for k, text in enumerate(texts)]
+    return [f.check for f in check_claim(claim, find_evidence(claim, sentences), sentences, texts)]
+
+
+def test_a_summary_sentence_that_joins_two_source_sentences_is_flagged():
     toll = "أعلنت وزارة الصحة الفلسطينية ارتفاع حصيلة القتلى في قطاع غزة بعد مواجهات عنيفة قرب السياج الحدودي شرق خان يونس."
     kites = "وأطلق المتظاهرون طائرات ورقية مشتعلة أحرقت حقول القمح في المستوطنات الإسرائيلية المحاذية."
-    sentences = [(0, 0, toll), (1, 0, kites)]
 
     def checks(claim: str) -> list[str]:
-        return [f.check for f in check_claim(claim, find_evidence(claim, sentences), sentences, [toll, kites])]
+        return _summary_checks(claim, [toll, kites])
 
     # Most of it is the toll sentence, but its ending is the kites sentence's: neither says it, the two together do.
     assert checks("أعلنت وزارة الصحة ارتفاع حصيلة القتلى في قطاع غزة بعد مواجهات عنيفة قرب حقول القمح.") == ["joined"]
@@ -166,18 +171,17 @@ def test_a_summary_sentence_that_joins_two_source_sentences_is_flagged():
 
 
 def test_a_summary_sentence_spliced_from_two_alike_sentences_is_flagged():
-    from summarizer.evidence import _spliced, check_claim, find_evidence
+    from summarizer.evidence import _spliced
 
     # Two outlets' sentences of one fact: a splice of them keeps nearly every word of each, so only the seam shows it.
     fifa = "بدأت الجمعية العمومية للاتحاد الدولي لكرة القدم الأربعاء اجتماعا ستصوت في ختامه لاختيار البلد المضيف لكأس العالم 2026."
     vote = "صوتت الجمعية العامة للاتحاد الدولي لكرة القدم الأربعاء من أجل اختيار البلاد التي ستنظم كأس العالم 2026 بين المغرب والملف الثلاثي."
-    sentences = [(0, 0, fifa), (1, 0, vote)]
 
     def checks(claim: str) -> list[str]:
-        return [f.check for f in check_claim(claim, find_evidence(claim, sentences), sentences, [fifa, vote])]
+        return _summary_checks(claim, [fifa, vote])
 
     spliced = "بدأت الجمعية العمومية للاتحاد الدولي لكرة القدم الأربعاء اجتماعا ستصوت في ختامه التي ستنظم كأس العالم 2026 بين المغرب والملف الثلاثي."
     assert "joined" in checks(spliced)
     assert checks(fifa) == [] and checks(vote) == []  # each copied whole: one stretch
     # Said anew, with stretches of both but no long one of each: no seam to find.
-    assert not _spliced("صوت الاتحاد الدولي لكرة القدم الأربعاء لاختيار البلد الذي سينظم كأس العالم 2026.", sentences)
+    assert not _spliced("صوت الاتحاد الدولي لكرة القدم الأربعاء لاختيار البلد الذي سينظم كأس العالم 2026.", [(0, 0, fifa), (1, 0, vote)])
