@@ -136,7 +136,8 @@ def run_checks(sources: list[str], targets: list[str]) -> list[list[dict]]:
 # --- summaries -------------------------------------------------------------------------------------
 
 STORY_WINDOWS = [("articles.jsonl", "gold.jsonl"), ("articles_2018-06-12_13.jsonl", "gold_2018-06-12_13.jsonl"), ("articles_2018-04-13_14.jsonl", "gold_2018-04-13_14.jsonl")]
-AR_NEGATION = re.compile(r"(?<!\w)(?:لم|لا|لن|ليس|ليست)(?!\w)\s?")
+# Not لا in لا يزال / لا تزال ("still") or لا سيما ("especially"), which negate nothing.
+AR_NEGATION = re.compile(r"(?<!\w)(?:لم|لا|لن|ليس|ليست)(?!\w)(?!\s+(?:يزال|تزال|يزالون|زال|زالت|سيما|بد)(?!\w))\s?")
 
 
 def summary_cases(rng: random.Random) -> tuple[list[tuple[list[Article], list[str]]], dict[str, list[tuple[list[Article], str]]]]:
