@@ -118,6 +118,14 @@ def test_names_match_by_sound_and_places_by_country():
     assert has_counterpart("Maciej", "المتزلج ماسيج كريزيل")  # c before i says s
 
 
+def test_length_is_compared_in_letters():
+    # An NTREX-128 headline: six English words for ten Arabic ones (the Arabic writes في, بـ and the article onto
+    # words, and says "lobster" in two words), yet nothing is missing; its letters agree.
+    source = "قرش يصيب طفلاً يبلغ 13 عامًا أثناء البحث عن سرطان البحر في كاليفورنيا"
+    assert check_translation(source, "Shark injures 13-year-old on lobster dive in California") == []
+    assert [f.check for f in check_translation(source, "Shark injures 13-year-old")] == ["length"]
+
+
 def test_words_run_together_in_the_source_are_parted_before_names_are_matched():
     assert source_words("أمام المحكمةالابتدائية قائلًاذلك غايغرفي باليكبابان") == ["أمام", "المحكمة", "الابتدائية", "قائلًا", "ذلك", "غايغر", "في", "باليكبابان"]
     # Two NTREX-128 lines: a word glued to the next is no name left behind, and the name in it still has its counterpart.
