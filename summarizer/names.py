@@ -189,12 +189,22 @@ def source_orphans(source: str, target: str) -> list[str]:
     english = {skeleton_en(w) for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", target)} - {""}
     orphans = []
     for word in dict.fromkeys(source_words(source)):
-        if word.isascii() or _zipf(word) >= ORPHAN_ZIPF:
+        if word.isascii() or _zipf(word) >= ORPHAN_ZIPF or _participle(word):
             continue
         forms = skeletons_ar(word)
         if max(map(len, forms), default=0) >= 3 and not any(_alike(e, f) >= MATCH for e in english for f in forms):
             orphans.append(word)
     return orphans
+
+
+# Arabic's derived forms: a participle of forms V, VI and X (متنافس, المتفاوضون, مستورد) is a rare word, not a
+# name, and transliterated names seldom take its shape (mt or mst, a consonant, and no long vowel after it).
+_PARTICIPLE = re.compile("^(?:و|ف|ب|ل|ك)?(?:ال|لل)?(?:مت|مست)[^اويى][^ويى]")
+
+
+def _participle(word: str) -> bool:
+    """Whether an Arabic word has the shape of a participle of a derived form (مُتَفَعِّل, مُتَفاعِل, مُسْتَفْعِل)."""
+    return bool(_PARTICIPLE.match(normalize(strip_marks(word))))
 
 
 def source_words(source: str) -> list[str]:
