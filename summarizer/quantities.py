@@ -261,18 +261,21 @@ def _number_words(tokens: list[str], i: int) -> tuple[float | None, int, bool]:
 def missing_and_extra(source: str, target: str) -> tuple[list[str], list[str]]:
     """Numbers of the source not in the target, and of the target not in the source, as written (each once).
 
-    Compared as multisets of values; a weak number (one or two in words) is never reported, but still
-    pairs with its match.
+    Compared as multisets of values. A weak number (one or two in words, الأحد read as "one") is never
+    reported, but pairs with a match on the other side; it never makes a plain number of its own side look
+    unmatched (الفئة 1 … يوم الأحد against "Category 1 … Sunday").
     """
     a, b = quantities(source), quantities(target)
     left, right = Counter(q.value for q in a), Counter(q.value for q in b)
     for side, this, that in ((a, left, right), (b, right, left)):  # a second reading counts where the first finds no match
-        for q in side:
+        for k, q in enumerate(side):
             if q.other and this[q.value] > that[q.value] and that[q.other] > this[q.other]:
                 this[q.value] -= 1
                 this[q.other] += 1
+                side[k] = Quantity(q.other, q.weak, q.text)
 
-    def unmatched(side: list[Quantity], more: Counter, fewer: Counter) -> list[str]:
-        return list(dict.fromkeys(q.text for q in side if not q.weak and more[q.value] > fewer[q.value]))
+    def unmatched(side: list[Quantity], other: Counter) -> list[str]:
+        plain = Counter(q.value for q in side if not q.weak)
+        return list(dict.fromkeys(q.text for q in side if not q.weak and plain[q.value] > other[q.value]))
 
-    return unmatched(a, left, right), unmatched(b, right, left)
+    return unmatched(a, right), unmatched(b, left)
