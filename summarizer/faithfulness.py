@@ -20,12 +20,15 @@ MIN_RATIO, MAX_RATIO = 0.73, 1.9
 _RUN_TOGETHER = 9.0  # letters per source word above which its spaces were lost (clean Arabic: 4–6; FLORES-200's longest line 7)
 # Negation, strong and weak. A strong marker is plain negation (لم, ليس; not, never); a weak one may or may not
 # be rendered as one (غير واضحة "unclear", عدم "lack of", unable, fail). A flag needs a strong marker on one
-# side and no marker at all on the other. لا يزال "still", لا سيما "especially", لا بد "must" are not negation.
+# side and no marker at all on the other.
 _AR_STRONG = {normalize(w) for w in "لا لم لن ليس ليست ليسوا لسنا لست ليسا".split()}
 # Not ما, إلا, سوى: "what", "except" far more often. Absence, prevention and "without" are said with a negation in
 # English ("were not present", "cannot be bought").
-_AR_WEAK = {normalize(w) for w in "غير عدم بدون دون ألا بلا غياب لغياب الغياب منع يمنع تمنع".split()}
-_AR_NOT_NEGATION = re.compile(normalize("(?:لا|ما) (?:يزال|تزال|يزالون|زال|زالت|سيما|بد|شك)"))
+_AR_WEAK = {normalize(w) for w in "غير عدم بدون دون ألا بلا غياب الغياب منع يمنع تمنع".split()}
+_WEAK_GLUED = ("ب", "ل", "و", "ف", "وب", "ول", "فب", "فل")  # بعدم "by not", لعدم "for not", لغياب: a preposition written on
+# Not negation: لا يزال "still", لا سيما "especially", لا بد "must"; and the comparisons English says without one:
+# ما لا يقل عن "at least", لا يتجاوز عمره "as young as", لا يصدق "incredibly".
+_AR_NOT_NEGATION = re.compile(normalize("(?:لا|ما) (?:يزال|تزال|يزالون|زال|زالت|سيما|بد|شك)|لا (?:يقل|تقل|يتجاوز|تتجاوز|يصدق|تصدق)"))
 # "Not only … but" (ليست فقط سهلة الهضم، بل توفر): English's "not only", which is no negation either. Without the بل it
 # is a negation ("لا يمكننا أن نعتمد فقط": we can't just rely).
 _AR_NOT_ONLY = re.compile(normalize(r"(?<!\w)(?:لا|لم|لن|ليس|ليست|ليسوا|لسنا)(?=(?:\s+\w+){0,4}\s+(?:فقط|فحسب)(?!\w).*(?<!\w)(?:بل|وإنما|إنما|ولكن|لكن)(?!\w))"))
@@ -35,6 +38,7 @@ _EN_NOT_NEGATION = re.compile(r"\bnot\s+(?:only|long\s+(?:after|before|ago)|un\w
 # un- and -less words, less those that are not negative: under, until, union, unit(ed), univers-, unique, unif-; less.
 _EN_WEAK = re.compile(
     r"\b(?:no|none|nobody|nothing|neither|nor|without|fail\w*|lack\w*|refus\w*|den(?:y|ied|ies)|absen\w*|only|unable|"
+    r"hardly|scarcely|barely|seldom|rarely|yet\s+to|far\s+from|"
     r"un(?!der|til|ion|it|iv|iq|if)\w+|non\w*|in(?:capable|complete|sufficient|valid|correct|dependent)\w*|\w+less|rather|instead)\b", re.IGNORECASE)
 
 
@@ -66,7 +70,11 @@ def negation_ar(text: str) -> str:
     """'strong', 'weak' or '' : the strongest negation an Arabic sentence has (see _AR_STRONG)."""
     words = re.findall(r"\w+", _AR_NOT_ONLY.sub(" ", _AR_NOT_NEGATION.sub(" ", normalize(text))))
     bare = {w[1:] if w[:1] in "وف" and len(w) > 2 else w for w in words} | set(words)
-    return "strong" if bare & _AR_STRONG else "weak" if bare & _AR_WEAK else ""
+    if bare & _AR_STRONG:
+        return "strong"
+    # Only weak markers are looked for under a glued preposition: بلا is "without", not ب + لا.
+    glued = {w[len(p):] for w in words for p in _WEAK_GLUED if w.startswith(p) and len(w) - len(p) > 2}
+    return "weak" if (bare | glued) & _AR_WEAK else ""
 
 
 def negation_en(text: str) -> str:

@@ -99,6 +99,12 @@ def test_negation_strong_and_weak():
     assert negation_ar("الأطعمة الحيوانية ليست فقط سهلة الهضم، بل توفر بروتينات") == negation_ar("لا يتعلق الأمر فقط بالتصويت بل بالطريقة") == ""
     assert negation_ar("لا يمكننا أن نعتمد فقط على اللغة الإنجليزية") == "strong"
     assert negation_en("not just the success now, but the future") == "" and negation_en("we can't just rely on it") == "strong"
+    # A weak marker under a glued preposition (بعدم, "by not") is still one; بلا stays "without", not ب + لا.
+    assert negation_ar("يتعهد بعدم استخدام الجيش") == negation_ar("سافر بلا جواز") == "weak"
+    assert [f.check for f in check_translation("يتعهد بعدم استخدام الجيش ضد المدنيين", "vows not to use the military against civilians")] == []
+    # Comparisons English says without a negation (at least, as young as), and its negative adverbs (hardly, yet to).
+    assert negation_ar("قتل ما لا يقل عن 384 شخصا") == ""
+    assert negation_en("it was hardly a surprise") == negation_en("it has yet to be decided") == "weak"
     # Words that only look negative (under, until, united, unique, less) hide no negation that was dropped.
     assert negation_en("the United Nations met until noon under less pressure, a unique union") == ""
     dropped = check_translation("لم يترك الوفد الاجتماع حتى المساء.", "The delegation left the meeting until the evening.")
