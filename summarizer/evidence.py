@@ -45,7 +45,7 @@ def _values(text: str) -> set[str]:
 
 
 def _negated(text: str) -> bool:
-    return negation_ar(text) == "strong"
+    return negation_ar(text, against_english=False) == "strong"
 
 
 def _stems(text: str, weighty: float = 0.0) -> set[str]:

@@ -26,9 +26,11 @@ _AR_STRONG = {normalize(w) for w in "لا لم لن ليس ليست ليسوا �
 # English ("were not present", "cannot be bought").
 _AR_WEAK = {normalize(w) for w in "غير عدم بدون دون ألا بلا غياب الغياب منع يمنع تمنع".split()}
 _WEAK_GLUED = ("ب", "ل", "و", "ف", "وب", "ول", "فب", "فل")  # بعدم "by not", لعدم "for not", لغياب: a preposition written on
-# Not negation: لا يزال "still", لا سيما "especially", لا بد "must"; and the comparisons English says without one:
-# ما لا يقل عن "at least", لا يتجاوز عمره "as young as", لا يصدق "incredibly".
-_AR_NOT_NEGATION = re.compile(normalize("(?:لا|ما) (?:يزال|تزال|يزالون|زال|زالت|سيما|بد|شك)|لا (?:يقل|تقل|يتجاوز|تتجاوز|يصدق|تصدق)"))
+# Not negation: لا يزال "still", لا سيما "especially", لا بد "must".
+_AR_NOT_NEGATION = re.compile(normalize("(?:لا|ما) (?:يزال|تزال|يزالون|زال|زالت|سيما|بد|شك)"))
+# Negations English says without one: ما لا يقل عن "at least", لا يتجاوز عمره "as young as", لا يصدق "incredibly".
+# Against English only: against Arabic, لا يقل and يقل ("not less", "less") differ.
+_AR_SAID_WITHOUT_NOT = re.compile(normalize("لا (?:يقل|تقل|يتجاوز|تتجاوز|يصدق|تصدق)"))
 # "Not only … but" (ليست فقط سهلة الهضم، بل توفر): English's "not only", which is no negation either. Without the بل it
 # is a negation ("لا يمكننا أن نعتمد فقط": we can't just rely).
 _AR_NOT_ONLY = re.compile(normalize(r"(?<!\w)(?:لا|لم|لن|ليس|ليست|ليسوا|لسنا)(?=(?:\s+\w+){0,4}\s+(?:فقط|فحسب)(?!\w).*(?<!\w)(?:بل|وإنما|إنما|ولكن|لكن)(?!\w))"))
@@ -66,9 +68,13 @@ def numbers(text: str) -> list[str]:
     return found
 
 
-def negation_ar(text: str) -> str:
-    """'strong', 'weak' or '' : the strongest negation an Arabic sentence has (see _AR_STRONG)."""
-    words = re.findall(r"\w+", _AR_NOT_ONLY.sub(" ", _AR_NOT_NEGATION.sub(" ", normalize(text))))
+def negation_ar(text: str, against_english: bool = True) -> str:
+    """'strong', 'weak' or '' : the strongest negation an Arabic sentence has (see _AR_STRONG); against English, less
+    the negations English says without one ("not only … but", "at least")."""
+    text = _AR_NOT_NEGATION.sub(" ", normalize(text))
+    if against_english:
+        text = _AR_NOT_ONLY.sub(" ", _AR_SAID_WITHOUT_NOT.sub(" ", text))
+    words = re.findall(r"\w+", text)
     bare = {w[1:] if w[:1] in "وف" and len(w) > 2 else w for w in words} | set(words)
     if bare & _AR_STRONG:
         return "strong"

@@ -104,6 +104,7 @@ def test_negation_strong_and_weak():
     assert [f.check for f in check_translation("يتعهد بعدم استخدام الجيش ضد المدنيين", "vows not to use the military against civilians")] == []
     # Comparisons English says without a negation (at least, as young as), and its negative adverbs (hardly, yet to).
     assert negation_ar("قتل ما لا يقل عن 384 شخصا") == ""
+    assert negation_ar("قتل ما لا يقل عن 384 شخصا", against_english=False) == "strong"  # against Arabic يقل, it is one
     assert negation_en("it was hardly a surprise") == negation_en("it has yet to be decided") == "weak"
     # Words that only look negative (under, until, united, unique, less) hide no negation that was dropped.
     assert negation_en("the United Nations met until noon under less pressure, a unique union") == ""
