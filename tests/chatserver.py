@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from loopback import LoopbackServer, QuietHandler
 
 
 def stand_in_model(prompt: str) -> str:
@@ -18,7 +18,7 @@ def stand_in_model(prompt: str) -> str:
     return "\n".join(f"{text}. [{number}]" for number, text in blocks[:3])
 
 
-class ChatServer:
+class ChatServer(LoopbackServer):
     """Serves POST /v1/chat/completions; `requests` counts them; `fail_with` makes it answer that status instead."""
 
     def __init__(self) -> None:
@@ -27,9 +27,7 @@ class ChatServer:
         self.fail_with: int | None = None
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 (the http.server name)
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
                 server.requests += 1
@@ -42,24 +40,7 @@ class ChatServer:
                                  "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}]})
 
             def _send(self, status: int, data: dict) -> None:
-                payload = json.dumps(data, ensure_ascii=False).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                self.answer(status, json.dumps(data, ensure_ascii=False).encode(), {"Content-Type": "application/json"})
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> "ChatServer":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
+        self.base_url = self.base + "/v1"

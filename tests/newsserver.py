@@ -13,9 +13,11 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Callable
+
+from loopback import LoopbackServer, QuietHandler
 
 ROOT = Path(__file__).resolve().parent.parent
 STORIES = ROOT.parent / "shared" / "eval" / "stories" / "articles.jsonl"
@@ -34,11 +36,10 @@ class Route:
     last_modified: str | None = None  # answered 304 to a matching If-Modified-Since
 
 
-class NewsServer:
+class NewsServer(LoopbackServer):
     """Routes by path (query included); counts the requests to each path; one server per loopback address."""
 
     def __init__(self, address: str = "127.0.0.1"):
-        assert address.startswith("127."), "tests serve on loopback only"
         self.routes: dict[str, Route | Callable[[BaseHTTPRequestHandler], Route]] = {}
         self.hits: Counter[str] = Counter()
         self.agents: set[str] = set()
@@ -46,9 +47,7 @@ class NewsServer:
         self._lock = threading.Lock()
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 (the http.server name)
                 with server._lock:
                     server.hits[self.path] += 1
@@ -62,9 +61,7 @@ class NewsServer:
                 unchanged = (route.etag and self.headers.get("If-None-Match") == route.etag) or (
                     route.last_modified and self.headers.get("If-Modified-Since") == route.last_modified)
                 if unchanged:
-                    self.send_response(304)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
+                    self.answer(304, b"")
                     return
                 body = route.body
                 headers = dict(route.headers)
@@ -75,31 +72,9 @@ class NewsServer:
                     headers["ETag"] = route.etag
                 if route.last_modified:
                     headers["Last-Modified"] = route.last_modified
-                self.send_response(route.status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):  # the client gave up (a size cap, a timeout)
-                    pass
+                self.answer(route.status, body, headers)
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer((address, 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://{address}:{self.httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> "NewsServer":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler, address)
 
     def url(self, path: str) -> str:
         return self.base + path
