@@ -24,16 +24,18 @@ _NOT_CONTEXT = {light_stem(normalize(w)) for w in "في و من الى إلى ع
 _QUOTE = re.compile(r"[«\"“]([^»\"”]{1,400})[»\"”]")  # every span, so a short quote cannot pair up wrongly
 _MIN_QUOTE_CHARS = 12  # shorter quoted spans are terms and titles, not statements
 _MIN_QUOTE_WORDS = 3
-# Verbs of saying, past and present ("وتقول كوريا الجنوبية إن ..."), then the speaker, then what was said.
+# Verbs of saying, past and present, that may follow their speaker (_SAID_BY) or come before it (_SAYS, which also
+# takes يضيف, يعلن, ذكر and يحذر).
+_SAYING = "قال|قالت|يقول|تقول|أكد|أكدت|يؤكد|تؤكد|أضاف|أضافت|أعلن|أعلنت|صرح|صرحت|أوضح|أوضحت|حذر|حذرت"
+# A verb of saying ("وتقول كوريا الجنوبية إن ..."), then the speaker, then what was said.
 _SAYS = re.compile(
-    r"(?:^|\s)(?:و|ف)?(?:قال|قالت|يقول|تقول|أكد|أكدت|يؤكد|تؤكد|أضاف|أضافت|يضيف|تضيف|أعلن|أعلنت|يعلن|تعلن|ذكر|ذكرت|"
-    r"صرح|صرحت|أوضح|أوضحت|حذر|حذرت|يحذر|تحذر)\s+"
+    rf"(?:^|\s)(?:و|ف)?(?:{_SAYING}|يضيف|تضيف|يعلن|تعلن|ذكر|ذكرت|يحذر|تحذر)\s+"
     r"(?P<who>(?:[^\s،,:«\"]+\s+){0,5}?[^\s،,:«\"]+)\s*(?:،|,|:|إن|أن|بأن|في)"
 )
 # The speaker before the verb, after أن, إن or a comma ("ذكرت الوكالة أن الزعيم كيم جونغ أون قال في رسالة ... إن بلاده «...»").
 _SAID_BY = re.compile(
     r"(?:^|[،,]|\s(?:أن|إن|بأن))\s*(?P<who>(?:(?!(?:أن|إن|بأن)\s)[^\s،,:«\"]+\s+){0,4}?(?!(?:أن|إن|بأن)\s)[^\s،,:«\"]+)\s+"
-    r"(?P<verb>(?:و|ف)?(?:قال|قالت|يقول|تقول|أكد|أكدت|يؤكد|تؤكد|أضاف|أضافت|أعلن|أعلنت|صرح|صرحت|أوضح|أوضحت|حذر|حذرت))(?=\s)"
+    rf"(?P<verb>(?:و|ف)?(?:{_SAYING}))(?=\s)"
 )
 # Praise quotes its words as the object, after بـ ("وأشاد كيم الأسبوع الماضي بمستقبل «...»"): the speaker all the same.
 _PRAISES = re.compile(
