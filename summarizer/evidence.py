@@ -9,8 +9,8 @@ elsewhere in the story, a negation added or lost, or two sentences' halves joine
 from __future__ import annotations
 
 import itertools
-
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -146,11 +146,7 @@ def _spliced(claim: str, sentences: list[tuple[int, int, str]]) -> bool:
     words = _words(claim)
     if len(words) < 2 * _SPLICE_RUN:
         return False
-    index: dict[tuple[str, ...], list[tuple[int, int]]] = {}
-    source_words = [_words(text) for _, _, text in sentences]
-    for k, source in enumerate(source_words):
-        for i in range(len(source) - _SPLICE_RUN + 1):
-            index.setdefault(tuple(source[i : i + _SPLICE_RUN]), []).append((k, i))
+    source_words, index = _stretch_index(tuple(text for _, _, text in sentences))
 
     def runs_from(start: int) -> dict[int, int]:
         """For each source sentence holding words[start:] verbatim for a stretch: where that stretch ends."""
@@ -171,6 +167,18 @@ def _spliced(claim: str, sentences: list[tuple[int, int, str]]) -> bool:
         if any(end == len(words) and k not in first for k, end in second.items()):
             return True
     return False
+
+
+@lru_cache(maxsize=8)
+def _stretch_index(texts: tuple[str, ...]) -> tuple[list[list[str]], dict[tuple[str, ...], list[tuple[int, int]]]]:
+    """The source sentences' words, and where each stretch of _SPLICE_RUN words starts (sentence, word): made once a
+    story, as every summary sentence of it is checked against the same sentences."""
+    source_words = [_words(text) for text in texts]
+    index: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    for k, source in enumerate(source_words):
+        for i in range(len(source) - _SPLICE_RUN + 1):
+            index.setdefault(tuple(source[i : i + _SPLICE_RUN]), []).append((k, i))
+    return source_words, index
 
 
 def _words(text: str) -> list[str]:
