@@ -95,6 +95,7 @@ def clean_document(doc: RawDocument, book: OutletBook, outlet: str | None = None
         language=doc.language or detect_language(text),
         text=text,
         source=doc.source,
+        published_at=doc.published_at,
     )
 
 

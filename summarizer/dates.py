@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import re
 from dataclasses import dataclass
 
@@ -108,6 +109,30 @@ def parse_iso(value: str | None) -> str | None:
     except ValueError:
         date = parse_date(value)
         return date.isoformat() if date else None
+
+
+def parse_instant(value: str | None) -> str | None:
+    """The moment a metadata date-time names, in UTC (YYYY-MM-DDTHH:MMZ); None unless it gives a time of day and its
+    zone (ISO 8601 as in JSON and page metadata, or RFC 822 as in feeds): a time without a zone cannot be ordered
+    against another outlet's."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is None or "T" not in value and ":" not in value:
+        return None
+    return utc_minute(moment)
+
+
+def utc_minute(moment: dt.datetime) -> str:
+    """A zoned date-time as UTC to the minute (YYYY-MM-DDTHH:MMZ)."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
 def shift(day: dt.date, days: int) -> dt.date:

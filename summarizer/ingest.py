@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
-from summarizer.dates import parse_iso
+from summarizer.dates import parse_instant, parse_iso, utc_minute
 from summarizer.records import Problem, RawDocument, Source
 from summarizer.settings import MB, Settings
 from summarizer.warc import SUFFIXES, PageFacts, is_warc, read_warc
@@ -319,16 +319,29 @@ def _document(record: object, source: Source, kind: str, encoding: str) -> RawDo
             return Problem(source, f"'{key}' is {found}, not text", f"give '{key}' as a string, or leave it out")
     meta = {key: _as_str(record.get(key)) for key in _META_FIELDS}
     published = record.get("published")
-    meta["published"] = _unix_date(published) if isinstance(published, (int, float)) else parse_iso(meta["published"])
-    return RawDocument(text=text, source=source, format=kind, encoding=encoding, **meta)
+    if isinstance(published, (int, float)):
+        moment = None if _is_day_number(published) else _unix_moment(published)
+        meta["published"] = moment.date().isoformat() if moment else _day_number(published)
+        published_at = utc_minute(moment) if moment else None
+    else:
+        meta["published"], published_at = parse_iso(meta["published"]), parse_instant(meta["published"])
+    return RawDocument(text=text, source=source, format=kind, encoding=encoding, published_at=published_at, **meta)
 
 
-def _unix_date(value: float) -> str | None:
-    """The UTC date of a number given as a date: YYYYMMDD, or Unix time in seconds or (as JavaScript writes it) milliseconds."""
-    if 19000101 <= value <= 21001231 and value == int(value):
-        return parse_iso(str(int(value)))  # None when it is not a real day
+def _is_day_number(value: float) -> bool:
+    """Whether a number is written as a day, YYYYMMDD (20240619), rather than as Unix time."""
+    return 19000101 <= value <= 21001231 and value == int(value)
+
+
+def _day_number(value: float) -> str | None:
+    """The day a YYYYMMDD number names; None when it is no real day (or no such number)."""
+    return parse_iso(str(int(value))) if _is_day_number(value) else None
+
+
+def _unix_moment(value: float) -> dt.datetime | None:
+    """The UTC moment of Unix time in seconds or (as JavaScript writes it) milliseconds."""
     try:
-        return dt.datetime.fromtimestamp(value / 1000 if abs(value) >= 1e11 else value, dt.UTC).date().isoformat()
+        return dt.datetime.fromtimestamp(value / 1000 if abs(value) >= 1e11 else value, dt.UTC)
     except (OverflowError, OSError, ValueError):
         return None
 
@@ -389,6 +402,7 @@ def read_page(data: bytes, source: Source, url: str | None, facts: PageFacts) ->
         outlet=facts.outlet or document.outlet,  # the feed list names the outlet the user chose
         title=document.title or facts.title,
         published=document.published or parse_iso(facts.published),
+        published_at=document.published_at or parse_instant(facts.published),
     )
 
 

@@ -41,6 +41,7 @@ class RawDocument:
     published: str | None = None
     url: str | None = None
     language: str | None = None
+    published_at: str | None = None  # the moment, in UTC (YYYY-MM-DDTHH:MMZ), when the input gives a time and its zone
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Article:
     language: str
     text: str  # clean paragraphs separated by a blank line
     source: Source
+    published_at: str | None = None  # the moment, in UTC (YYYY-MM-DDTHH:MMZ), when the input gives a time and its zone
 
     @property
     def paragraphs(self) -> list[str]:
@@ -78,7 +80,8 @@ class Article:
         """JSON-ready form, in the field order of the ingest output."""
         data = asdict(self)
         data["source"] = {k: v for k, v in data["source"].items() if v is not None}
-        return data
+        order = ["id", "outlet", "title", "published", "published_at", "url", "language", "text", "source"]
+        return {k: data[k] for k in order}
 
 
 @dataclass(frozen=True)

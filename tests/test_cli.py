@@ -15,7 +15,7 @@ def test_ingest_jsonl_has_the_documented_fields(runner, seeds_dir):
     assert result.exit_code == 0
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == 5
-    assert list(records[0]) == ["id", "outlet", "title", "published", "url", "language", "text", "source"]
+    assert list(records[0]) == ["id", "outlet", "title", "published", "published_at", "url", "language", "text", "source"]
     assert result.stderr == ""
 
 

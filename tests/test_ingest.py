@@ -120,6 +120,17 @@ def test_json_metadata_of_the_wrong_kind_is_one_line_and_a_number_date_is_read(t
         f"{path}:2: 'outlet' is true or false, not text; give 'outlet' as a string, or leave it out",
     ]
     assert [a.published for a in articles] == ["2024-06-19", "2024-06-19", "2024-06-19", None]
+    assert [a.published_at for a in articles] == ["2024-06-19T00:00Z", "2024-06-19T23:59Z", None, None]  # a day alone has no time
+
+
+def test_the_moment_of_publication_is_kept_in_utc_only_when_the_input_gives_a_time_and_its_zone(tmp_path):
+    stated = ["2024-06-19T03:15:00+03:00", "2024-06-19T00:15:00Z", "2024-06-19T03:15:00", "2024-06-19", "Wed, 19 Jun 2024 00:15:00 GMT"]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps({"text": ARTICLE, "published": p}) for p in stated), encoding="utf-8")
+    articles, _ = load([path])
+    assert [a.published for a in articles] == ["2024-06-19"] * 5
+    # A time without a zone (the third) cannot be ordered against another outlet's: not kept.
+    assert [a.published_at for a in articles] == ["2024-06-19T00:15Z", "2024-06-19T00:15Z", None, None, "2024-06-19T00:15Z"]
 
 
 @pytest.mark.parametrize("text", ["رحب كيم بالضيف.", "قال الكرملين إن بوتين سيزور كوريا الشمالية", "زيارة بوتين إلى بيونغ يانغ\n\nرحب كيم بالضيف"])
