@@ -3,10 +3,14 @@
 Sentences of different articles that say the same thing are aligned into claims: two sentences are
 linked when each is the other's closest in its article and they are similar enough, and links join
 sentences into one claim only while the claim's sentences stay similar on average. A claim reported by several articles is a shared fact; by one, a unique one.
+Articles that carry one text (a re-post, one wire copy) are found by their shared runs of words, so a claim counts its
+independent reports, not echoes; publication times say who reported a claim first, and whether differing counts
+are a toll that rose through the day.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 
@@ -14,7 +18,7 @@ import numpy as np
 
 from summarizer.arabic import light_stem, normalize
 from summarizer.faithfulness import numbers
-from summarizer.records import Article, Candidate, Claim, Comparison, Quote
+from summarizer.records import Article, Candidate, Claim, Comparison, NumberDifference, Quote
 from summarizer.summarize import candidates
 from summarizer.vectors import similarities, text_vector
 
@@ -51,24 +55,75 @@ _NAMED = {normalize(w) for w in "وكالة صحيفة قناة قاعدة شر�
 # A short quoted span opening with one of these names a document, not a statement: وقعا «اتفاق شراكة استراتيجية».
 _DOCUMENTS = {normalize(w) for w in "اتفاق اتفاقية معاهدة ميثاق مبادرة خطة قانون إعلان مذكرة".split()}
 _DOCUMENT_WORDS = 4
+# Two articles carry one text when this share of the shorter one's runs of _RUN words is in the other: re-posts and
+# wire copies lightly edited (1.0 and 0.86-0.99 on the labelled windows), not articles that reuse a background
+# paragraph (0.5-0.7 there).
+COPY_SHARE = 0.8
+_RUN = 5
+# Words that say what a number counts is people killed, wounded, arrested, missing or displaced (normalised, light
+# stemmed): a count that can rise as the day goes on.
+_TOLL = re.compile(r"^(?:و|ف|ب|ل)?(?:ال)?(?:قتل|قتيل|جرح|جريح|مصاب|اصاب|اصيب|ضحاي|ضحي|شهدا|شهيد|استشهد|معتقل|اعتقل|موقوف|مفقود|نازح|مشرد)")
 
 
 def compare(articles: list[Article], claim_similarity: float = CLAIM_SIMILARITY) -> Comparison:
     """Align the articles' sentences into claims and sort them into what is shared, unique, or disputed."""
     pool = candidates(articles)
     similarity = similarities(_within_story([text_vector(c.text) for c in pool])) * _same_quotes(pool)
-    claims = [
-        Claim(pool[members[0]].text, tuple((pool[i].article, pool[i]) for i in members))
-        for members in _align(pool, similarity, claim_similarity)
-    ]
+    copied = copies(articles)
+    text_of = {a: k for k, group in enumerate(copied) for a in group}  # article -> its copy group (others: their own)
+    claims = []
+    for members in _align(pool, similarity, claim_similarity):
+        claim = Claim(pool[members[0]].text, tuple((pool[i].article, pool[i]) for i in members))
+        independent = len({text_of.get(a, -1 - a) for a in claim.articles})
+        claims.append(dataclasses.replace(claim, first=first_report(claim, articles), independent=independent))
     shared = sorted((c for c in claims if len(c.articles) > 1), key=lambda c: (-len(c.articles), c.reports[0][1].article, c.reports[0][1].position))
     unique = [c for c in claims if len(c.articles) == 1]
     unique = sorted(
         (c for c in unique if c.reports[0][1].position < _first_positions(unique, c.reports[0][0])),
         key=lambda c: (c.reports[0][0], c.reports[0][1].position),
     )
-    disputes = _number_differences(shared) + _ordinal_differences(pool)
-    return Comparison(tuple(articles), tuple(shared), tuple(unique), tuple(disputes), tuple(_quotes(pool)))
+    disputes = _number_differences(shared, articles) + _ordinal_differences(pool)
+    return Comparison(tuple(articles), tuple(shared), tuple(unique), tuple(disputes), tuple(_quotes(pool)), tuple(map(tuple, copied)))
+
+
+def copies(articles: list[Article]) -> list[list[int]]:
+    """Groups of articles that carry one text (see COPY_SHARE), each in article order; articles alone are left out."""
+    runs = [_word_runs(a.text) for a in articles]
+    group = list(range(len(articles)))  # union-find: each article's representative
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    for i in range(len(articles)):
+        for j in range(i + 1, len(articles)):
+            shorter = min(len(runs[i]), len(runs[j]))
+            if shorter and len(runs[i] & runs[j]) >= COPY_SHARE * shorter:
+                group[root(j)] = root(i)
+    found: dict[int, list[int]] = {}
+    for i in range(len(articles)):
+        found.setdefault(root(i), []).append(i)
+    return [g for g in found.values() if len(g) > 1]
+
+
+def _word_runs(text: str) -> set[tuple[str, ...]]:
+    """The text's runs of _RUN words (normalised), or the whole text as one run when it is shorter."""
+    words = re.findall(r"\w+", normalize(text))
+    return {tuple(words[k : k + _RUN]) for k in range(max(1, len(words) - _RUN + 1))} if words else set()
+
+
+def first_report(claim: Claim, articles: list[Article]) -> int | None:
+    """The article that reported the claim first: by publication time when every report has one, else by day; None
+    when two come first together or a report has neither."""
+    when = [(articles[a].published_at, a) for a in claim.articles]
+    if any(t is None for t, _ in when):
+        when = [(articles[a].published, a) for a in claim.articles]
+    if any(t is None for t, _ in when):
+        return None
+    when.sort()
+    return when[0][1] if len(when) == 1 or when[0][0] < when[1][0] else None
 
 
 def _align(pool: list[Candidate], similarity: np.ndarray, threshold: float = CLAIM_SIMILARITY) -> list[list[int]]:
@@ -138,7 +193,7 @@ def _first_positions(unique: list[Claim], article: int) -> int:
     return positions[_UNIQUE_PER_ARTICLE - 1] + 1 if len(positions) >= _UNIQUE_PER_ARTICLE else 10**9
 
 
-def _number_differences(shared: list[Claim]) -> list[tuple[Claim, dict[int, list[str]]]]:
+def _number_differences(shared: list[Claim], articles: list[Article]) -> list[NumberDifference]:
     """Shared claims where articles give different numbers for the same thing, with each article's numbers.
 
     Numbers count as being about the same thing when a word next to them is the same ("قتل 12 شخصا",
@@ -147,15 +202,31 @@ def _number_differences(shared: list[Claim]) -> list[tuple[Claim, dict[int, list
     """
     out = []
     for claim in shared:
-        found = [(article, value, words) for article, candidate in claim.reports for value, words in _numbers_in_context(candidate.text)]
+        found = [(article, value, words, toll) for article, candidate in claim.reports for value, words, toll in _numbers_in_context(candidate.text)]
         by_article: dict[int, list[str]] = {}
-        for a, x, near_x in found:
-            differs = any(b != a and y != x and near_x & near_y for b, y, near_y in found)
+        tolls = set()
+        for a, x, near_x, toll in found:
+            differs = any(b != a and y != x and near_x & near_y for b, y, near_y, _ in found)
             if differs and x not in by_article.get(a, []):
                 by_article.setdefault(a, []).append(x)
-        if len(by_article) > 1:
-            out.append((claim, by_article))
+                tolls.add(toll)
+        # Articles that give the same numbers (two of one sentence, as a re-post does) do not disagree.
+        if len(by_article) > 1 and len({frozenset(v) for v in by_article.values()}) > 1:
+            out.append(NumberDifference(claim, by_article, tolls == {True} and _rising(by_article, articles)))
     return out
+
+
+def _rising(by_article: dict[int, list[str]], articles: list[Article]) -> bool:
+    """Whether each article gives one count, every article has a publication time, and the counts rise with the time:
+    a toll reported at different hours, not a contradiction."""
+    if any(len(v) != 1 or articles[a].published_at is None for a, v in by_article.items()):
+        return False
+    ordered = sorted(by_article.items(), key=lambda item: articles[item[0]].published_at or "")
+    if not all(re.fullmatch(r"\d+(?:\.\d+)?", v[0]) for _, v in ordered):
+        return False
+    steps = [(articles[a].published_at, float(v[0])) for a, v in ordered]
+    # Each later report counts more; two at the same minute (a re-post) count the same.
+    return len({n for _, n in steps}) > 1 and all(n < m if s < t else n == m for (s, n), (t, m) in zip(steps, steps[1:]))
 
 
 # Ordinals (normalised: ى→ي, ة→ه, hamza dropped) and the place they name: "the first visit" against "the second visit".
@@ -164,7 +235,7 @@ _ORDINALS = {form: n for n, forms in enumerate(("اول الاول اولي ال
 _BETWEEN = {"هي", "هو", "له", "لها"}  # "زيارة هي الأولى له": the noun, then the ordinal
 
 
-def _ordinal_differences(pool: list[Candidate]) -> list[tuple[Claim, dict[int, list[str]]]]:
+def _ordinal_differences(pool: list[Candidate]) -> list[NumberDifference]:
     """Things two articles number differently (the first visit, the second visit): the same noun with ordinals that
     share no value between two articles. "The first in 24 years" (an ordinal followed by منذ, since) is passed over:
     it counts within a span and agrees with "the second" overall."""
@@ -178,7 +249,7 @@ def _ordinal_differences(pool: list[Candidate]) -> list[tuple[Claim, dict[int, l
         if not any(values[a].isdisjoint(values[b]) for a in values for b in values if a < b):
             continue
         reports = tuple((a, found[0][2]) for a, found in sorted(by_article.items()))
-        out.append((Claim(reports[0][1].text, reports), {a: list(dict.fromkeys(w for _, w, _ in found)) for a, found in sorted(by_article.items())}))
+        out.append(NumberDifference(Claim(reports[0][1].text, reports), {a: list(dict.fromkeys(w for _, w, _ in found)) for a, found in sorted(by_article.items())}))
     return out
 
 
@@ -205,14 +276,16 @@ def _ordinals_in(text: str) -> list[tuple[str, int, str]]:
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 
 
-def _numbers_in_context(text: str) -> list[tuple[str, frozenset[str]]]:
-    """Each number in the text with the (light-stemmed) words right before and after it."""
+def _numbers_in_context(text: str) -> list[tuple[str, frozenset[str], bool]]:
+    """Each number in the text with the (light-stemmed) words right before and after it, and whether a word within
+    two of it says it counts casualties, arrests or the displaced (see _TOLL)."""
     tokens = _TOKEN.findall(normalize(text))
     found = []
     for k, token in enumerate(tokens):
         if token[0].isdigit():
             near = {light_stem(w) for w in (tokens[k - 1] if k else "", tokens[k + 1] if k + 1 < len(tokens) else "") if len(w) > 1 and not w[0].isdigit()}
-            found.append((numbers(token)[0], frozenset(near - _NOT_CONTEXT)))
+            toll = any(_TOLL.match(w) for w in tokens[max(0, k - 2) : k + 3])
+            found.append((numbers(token)[0], frozenset(near - _NOT_CONTEXT), toll))
     return found
 
 

@@ -94,7 +94,7 @@ def _match(text: str, sentences: list[str]) -> int | str:
 def _score_numbers(record: dict, result: Comparison, members: list[Article], gold_sentences: dict[str, list[str]], score: StoryScore) -> None:
     """A gold disagreement is found when a disputed claim holds sentences of two of its articles' values."""
     score.numbers_gold = len(record["numbers_differ"])
-    disputed = [{(members[a].id, _match(c.text, gold_sentences.get(members[a].id, []))) for a, c in claim.reports} for claim, _ in result.numbers]
+    disputed = [{(members[a].id, _match(c.text, gold_sentences.get(members[a].id, []))) for a, c in difference.claim.reports} for difference in result.numbers]
     used = set()
     for quantity in record["numbers_differ"]:
         values = {(v["article"], gold_sentences[v["article"]].index(v["sentence"])) for v in quantity["values"]}

@@ -202,6 +202,8 @@ class Claim:
 
     text: str  # the earliest report's wording
     reports: tuple[tuple[int, Candidate], ...]
+    first: int | None = None  # the article that reported it first, when publication times (or days) tell
+    independent: int = 0  # reports that are not copies of one another (see Comparison.copies)
 
     @property
     def articles(self) -> list[int]:
@@ -225,8 +227,18 @@ class Comparison:
     articles: tuple[Article, ...]
     shared: tuple[Claim, ...]  # reported by two or more articles, most widely reported first
     unique: tuple[Claim, ...]  # reported by one article
-    numbers: tuple[tuple[Claim, dict[int, list[str]]], ...]  # shared claims whose numbers differ by article
+    numbers: tuple[NumberDifference, ...]  # shared claims whose numbers differ by article
     quotes: tuple[Quote, ...]
+    copies: tuple[tuple[int, ...], ...] = ()  # articles that carry one text (a re-post, one wire copy): 2 or more each
+
+
+@dataclass(frozen=True)
+class NumberDifference:
+    """A claim whose articles give different numbers for the same thing."""
+
+    claim: Claim
+    values: dict[int, list[str]]  # article index -> its numbers, as written
+    running: bool = False  # a count that rose from report to report as time went on (a running toll), not a contradiction
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import datetime as dt
 import html
 import re
 
-from summarizer.records import Briefing, BriefStory, Comparison, SentencePair, TranslatedArticle
+from summarizer.records import Article, Briefing, BriefStory, Claim, Comparison, SentencePair, TranslatedArticle
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links, tables, strikethrough
 _LINE_START = re.compile(r"^(\s*)([-+>#]|\d+[.)])(?=\s)")  # lists, quotes, headings
@@ -233,6 +233,20 @@ def _who(c: Comparison, article: int) -> str:
     return f"{escape_md(c.articles[article].outlet or 'outlet unknown')} {_cites([article + 1], 'art')}"
 
 
+def _when(a: Article) -> str:
+    """When an article was published: its UTC time where known, else its day."""
+    return a.published_at.replace("T", " ").replace("Z", " UTC") if a.published_at else a.published or "date unknown"
+
+
+def _by_outlet(c: Comparison) -> dict[str, list[Claim]]:
+    """Each outlet's facts no other outlet reports (the unique ones, and those only its own articles share)."""
+    found: dict[str, list[Claim]] = {}
+    for claim in list(c.unique) + [x for x in c.shared if len({c.articles[a].outlet for a in x.articles}) == 1]:
+        found.setdefault(c.articles[claim.articles[0]].outlet or "outlet unknown", []).append(claim)
+    order = [a.outlet or "outlet unknown" for a in c.articles]
+    return {outlet: sorted(found[outlet], key=lambda x: (x.reports[0][0], x.reports[0][1].position)) for outlet in sorted(found, key=order.index)}
+
+
 def comparison_markdown(c: Comparison, story_id: str, title: str, english: dict[str, str], notes: list[str]) -> str:
     """The comparison as Markdown; `english` maps Arabic sentences to their translations (may be empty)."""
     def say(text: str) -> str:
@@ -243,22 +257,35 @@ def comparison_markdown(c: Comparison, story_id: str, title: str, english: dict[
     lines += [f"> **Note:** {escape_md(n)}" for n in notes] + ([""] if notes else [])
     lines += ["## Articles", ""]
     for i, a in enumerate(c.articles):
-        lines.append(f'{i + 1}. <a id="art-{i + 1}"></a>{escape_md(a.outlet or "outlet unknown")} — {escape_md(a.title or "(no headline)")} ({escape_md(a.published or "date unknown")})')
-    lines += ["", "## Reported by several articles", ""]
-    for claim in c.shared:
-        lines.append(f"- {say(claim.text)} — " + ", ".join(_who(c, a) for a in claim.articles))
+        lines.append(f'{i + 1}. <a id="art-{i + 1}"></a>{escape_md(a.outlet or "outlet unknown")} — {escape_md(a.title or "(no headline)")} ({escape_md(_when(a))})')
+    if c.copies:
+        lines += ["", "## One text under several articles", ""]
+        lines += [f"- {', '.join(_who(c, a) for a in group)}: a re-post or one wire copy; their reports count as one below" for group in c.copies]
+    lines += ["", "## Reported by several outlets", ""]
+    for claim in (x for x in c.shared if len({c.articles[a].outlet for a in x.articles}) > 1):
+        about = []
+        if claim.independent < len(claim.articles):
+            about.append(f"{claim.independent} independent of {len(claim.articles)} reports")
+        if claim.first is not None:
+            about.append(f"first: {_who(c, claim.first)}, {escape_md(_when(c.articles[claim.first]))}")
+        lines.append(f"- {say(claim.text)} — " + ", ".join(_who(c, a) for a in claim.articles) + "".join(f" · {x}" for x in about))
         for a, candidate in claim.reports[1:]:  # each other outlet in its own words
             if candidate.text != claim.text:
                 lines.append(f"  - {_who(c, a)}: {say(candidate.text)}")
-    lines += ["", "## Reported by one article only", ""]
-    for claim in c.unique:
-        lines.append(f"- {_who(c, claim.articles[0])}: {say(claim.text)}")
-    lines += ["", "## Numbers that differ", ""]
+    lines += ["", "## Reported by one outlet only", ""]
+    for outlet, claims in _by_outlet(c).items():
+        lines += [f"### {escape_md(outlet)}", ""] + [f"- {_cites([a + 1 for a in x.articles], 'art')} {say(x.text)}" for x in claims] + [""]
+    lines += ["## Numbers that differ", ""]
     if not c.numbers:
         lines.append("None found among the shared facts.")
-    for claim, by_article in c.numbers:
-        side = "; ".join(f"{_who(c, a)}: {escape_md(', '.join(v) or '—')}" for a, v in sorted(by_article.items()))
-        lines.append(f"- {say(claim.text)} — {side}")
+    for d in c.numbers:
+        if d.running:
+            steps = " → ".join(f"{escape_md(', '.join(v))} ({_who(c, a)}, {escape_md(_when(c.articles[a]))})"
+                               for a, v in sorted(d.values.items(), key=lambda item: c.articles[item[0]].published_at or ""))
+            lines.append(f"- {say(d.claim.text)} — a running toll, rising from report to report: {steps}")
+        else:
+            side = "; ".join(f"{_who(c, a)}: {escape_md(', '.join(v) or '—')}" for a, v in sorted(d.values.items()))
+            lines.append(f"- {say(d.claim.text)} — {side}")
     lines += ["", "## Quotes", ""]
     for q in c.quotes:
         lines.append(f"- {_who(c, q.article)} quotes {escape_md(q.speaker or 'an unnamed speaker')}: {say(q.text)}")
@@ -275,15 +302,21 @@ def comparison_markdown(c: Comparison, story_id: str, title: str, english: dict[
 
 def comparison_dict(c: Comparison, story_id: str, title: str, english: dict[str, str], notes: list[str]) -> dict:
     """The comparison as JSON-ready data."""
-    def claim(x) -> dict:
+    def claim(x: Claim) -> dict:
         return {"ar": x.text, "en": english.get(x.text), "articles": [a + 1 for a in x.articles],
+                "outlets": list(dict.fromkeys(c.articles[a].outlet for a in x.articles)), "independent_reports": x.independent,
+                "first": x.first + 1 if x.first is not None else None,
                 "reports": [{"article": a + 1, "sentence": cand.text} for a, cand in x.reports]}
 
     return {
         "story": story_id, "title": title, "notes": notes,
-        "articles": [{"n": i + 1, "id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published} for i, a in enumerate(c.articles)],
+        "articles": [{"n": i + 1, "id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published, "published_at": a.published_at}
+                     for i, a in enumerate(c.articles)],
+        "copies": [[a + 1 for a in group] for group in c.copies],
         "shared": [claim(x) for x in c.shared],
         "unique": [claim(x) for x in c.unique],
-        "numbers_differ": [{"claim": claim(x), "by_article": {str(a + 1): v for a, v in sorted(d.items())}} for x, d in c.numbers],
+        "only_one_outlet": {outlet: [claim(x) for x in claims] for outlet, claims in _by_outlet(c).items()},
+        "numbers_differ": [{"claim": claim(d.claim), "by_article": {str(a + 1): v for a, v in sorted(d.values.items())}, "running_toll": d.running}
+                           for d in c.numbers],
         "quotes": [{"article": q.article + 1, "speaker": q.speaker, "ar": q.text, "en": english.get(q.text)} for q in c.quotes],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -10,10 +11,11 @@ from markdown_it import MarkdownIt
 from summarizer.cli import app
 from summarizer.compare import _align, compare
 from summarizer.records import Article, Candidate, Source
+from summarizer.render import comparison_dict, comparison_markdown
 
 
-def article(id_: str, outlet: str, text: str) -> Article:
-    return Article(id_, outlet, None, "2024-06-19", None, "ar", text, Source(id_))
+def article(id_: str, outlet: str, text: str, at: str | None = None) -> Article:
+    return Article(id_, outlet, None, "2024-06-19", None, "ar", text, Source(id_), published_at=at)
 
 
 STORY = [
@@ -32,8 +34,8 @@ def test_shared_unique_numbers_and_quotes():
     assert shared["وقع الرئيسان اتفاق شراكة استراتيجية شاملة في بيونغ يانغ يوم الأربعاء."] == [0, 1]
     unique = {claim.text: claim.articles for claim in c.unique}
     assert unique["وزار الوفد الروسي متحف الحرب الكورية في العاصمة قبل المغادرة."] == [1]
-    ((claim, by_article),) = c.numbers
-    assert by_article == {0: ["12"], 1: ["15"]} and "انفجار" in claim.text
+    (difference,) = c.numbers
+    assert difference.values == {0: ["12"], 1: ["15"]} and "انفجار" in difference.claim.text and not difference.running
     (quote,) = c.quotes
     assert quote.speaker == "بوتين" and quote.text.startswith("نثمن كثيرا") and quote.article == 0
 
@@ -129,7 +131,7 @@ def test_each_outlet_s_own_wording_with_linked_marks(runner, seeds_dir, tmp_path
     md = next(tmp_path.glob("compare-*.md")).read_text(encoding="utf-8")
     data = json.loads(next(tmp_path.glob("compare-*.json")).read_text(encoding="utf-8"))
     html = MarkdownIt("commonmark").render(md)
-    shared = md.split("## Reported by several articles", 1)[1].split("## Reported by one article only", 1)[0]
+    shared = md.split("## Reported by several outlets", 1)[1].split("## Reported by one outlet only", 1)[0]
     from summarizer.render import escape_md
 
     for claim in data["shared"]:
@@ -156,7 +158,7 @@ def test_articles_that_number_a_thing_differently_are_a_disagreement(seeds_dir):
     assert _ordinal_differences(candidates(places)) == []
     articles = [a for a in load_articles([str(seeds_dir)], Settings.resolve(env={})) if isinstance(a, Article)][:4]
     c = compare(articles)
-    visits = [by_article for claim, by_article in c.numbers if "الزيارة الثانية" in " ".join(r.text for _, r in claim.reports)]
+    visits = [d.values for d in c.numbers if "الزيارة الثانية" in " ".join(r.text for _, r in d.claim.reports)]
     assert visits == [{2: ["الأولى"], 3: ["الثانية"]}]  # 002: "a visit that is his first"; 003: "the second visit"
 
 
@@ -170,3 +172,54 @@ def test_one_speakers_two_statements_are_two_claims(seeds_dir):
     # "Cooperation in all areas" (two articles say it) is one claim; "important documents will be signed" is not part of it.
     assert any(all("المجالات" in t for t in texts) and len(texts) == 2 for texts in kremlin)
     assert not any(any("وثائق مهمة" in t for t in texts) and any("المجالات" in t for t in texts) for texts in kremlin)
+
+
+TOLL = ("أصيب {} فلسطينيا برصاص الجيش الإسرائيلي قرب السياج الحدودي شرق مدينة غزة يوم الجمعة.\n\n"
+        "وتجمع آلاف المتظاهرين في خمسة مخيمات على طول الحدود رافعين الأعلام.")
+
+
+def test_a_count_that_rises_hour_by_hour_is_a_running_toll_and_one_that_falls_a_disagreement():
+    rising = [article("a", "Outlet A", TOLL.format(3), "2018-04-13T09:54Z"), article("b", "Outlet B", TOLL.format(112), "2018-04-13T11:32Z"),
+              article("c", "Outlet C", TOLL.format(968), "2018-04-13T17:04Z")]
+    (difference,) = compare(rising).numbers
+    assert difference.values == {0: ["3"], 1: ["112"], 2: ["968"]} and difference.running
+    falling = [dataclasses.replace(a, published_at=t) for a, t in zip(rising, ["2018-04-13T17:04Z", "2018-04-13T11:32Z", "2018-04-13T09:54Z"])]
+    assert not compare(falling).numbers[0].running  # the later report gives less: they disagree
+    untimed = [dataclasses.replace(a, published_at=None) for a in rising]
+    assert not compare(untimed).numbers[0].running  # without the hours nobody can tell
+    term = "وخفضت المحكمة العسكرية الحكم على الجندي إلى {} شهرا من السجن بعد الاستئناف يوم الجمعة.\n\nوتجمع المحتجون أمام المحكمة."
+    months = [dataclasses.replace(a, text=term.format(n)) for a, n in zip(rising, (4, 9, 14))]
+    assert not compare(months).numbers[0].running  # a prison term does not rise through the day
+
+
+def test_re_posts_are_one_text_and_count_once_and_the_first_report_is_the_earliest():
+    story = [article("a", "Outlet A", TOLL.format(3), "2018-04-13T11:23Z"), article("a2", "Outlet A", TOLL.format(3), "2018-04-13T11:23Z"),
+             article("b", "Outlet B", "أصيب 3 فلسطينيا برصاص الجيش الإسرائيلي شرق مدينة غزة الجمعة، بحسب وزارة الصحة.\n\n"
+                                      "وقال شهود إن المتظاهرين أحرقوا إطارات قرب السياج.", "2018-04-13T09:54Z"),
+             article("c", "Outlet C", "وزار الوفد الروسي متحف الحرب الكورية في العاصمة قبل المغادرة.\n\nوعاد الوفد إلى موسكو مساء.", "2018-04-13T08:00Z")]
+    c = compare(story)
+    assert c.copies == ((0, 1),)  # Outlet B tells it in its own words: its own report
+    claim = next(x for x in c.shared if "أصيب" in x.text)
+    assert claim.articles == [0, 1, 2] and claim.independent == 2 and claim.first == 2
+    assert c.numbers == ()  # three reports of the same 3 are no disagreement
+    tie = compare([dataclasses.replace(a, published_at="2018-04-13T09:54Z") for a in story])
+    assert next(x for x in tie.shared if "أصيب" in x.text).first is None  # reported at the same minute: no first
+
+
+def test_markdown_and_json_say_copies_first_reports_running_tolls_and_each_outlet_s_own_facts():
+    story = [article("a", "Outlet A", TOLL.format(3), "2018-04-13T09:54Z"), article("a2", "Outlet A", TOLL.format(3), "2018-04-13T09:54Z"),
+             article("b", "Outlet B", "أصيب 112 فلسطينيا برصاص الجيش الإسرائيلي شرق مدينة غزة الجمعة، بحسب وزارة الصحة.\n\n"
+                                      "وقال متحدث عسكري إن الجنود ردوا على مثيري الشغب.", "2018-04-13T11:32Z")]
+    c = compare(story)
+    md = comparison_markdown(c, "s1", "غزة", {}, [])
+    assert "- Outlet A [\\[1\\]](#art-1), Outlet A [\\[2\\]](#art-2): a re-post or one wire copy" in md
+    assert "(2018-04-13 09:54 UTC)" in md and "first: Outlet A [\\[1\\]](#art-1), 2018-04-13 09:54 UTC" not in md  # 1 and 2 at once
+    assert "a running toll, rising from report to report: 3 (Outlet A" in md and "→ 112 (Outlet B [\\[3\\]](#art-3), 2018-04-13 11:32 UTC)" in md
+    own = md.split("## Reported by one outlet only", 1)[1].split("## Numbers that differ", 1)[0]
+    assert "### Outlet B" in own and "ردوا على مثيري الشغب" in own
+    data = comparison_dict(c, "s1", "غزة", {}, [])
+    assert data["copies"] == [[1, 2]] and data["articles"][2]["published_at"] == "2018-04-13T11:32Z"
+    assert data["numbers_differ"][0]["running_toll"] is True
+    toll = next(x for x in data["shared"] if any("أصيب" in r["sentence"] for r in x["reports"]))
+    assert toll["independent_reports"] == 2 and toll["outlets"] == ["Outlet A", "Outlet B"] and toll["first"] is None
+    assert any("ردوا على مثيري الشغب" in x["ar"] for x in data["only_one_outlet"]["Outlet B"])
