@@ -410,8 +410,12 @@ def _read_html(html: str, source: Source, encoding: str) -> RawDocument | Proble
     """Main text and metadata of a web page, with trafilatura."""
     import trafilatura  # imported here: only HTML input pays for it
 
+    from trafilatura.settings import set_date_params
+
+    # The date with its time and zone where the page gives them (article:published_time), for published_at.
+    dating = set_date_params(True) | {"outputformat": "%Y-%m-%dT%H:%M:%S%z"}
     document = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False
+        html, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False, date_extraction_params=dating
     )
     words = len((document.text or "").split()) if document is not None else 0
     if words < MIN_HTML_WORDS:  # trafilatura falls back to what text there is: a shell's menu is not an article
@@ -425,6 +429,7 @@ def _read_html(html: str, source: Source, encoding: str) -> RawDocument | Proble
         title=_as_str(document.title),
         outlet=_as_str(document.sitename),
         published=parse_iso(document.date),
+        published_at=parse_instant(document.date),
         url=_as_str(document.url),
         language=_as_str(document.language),
     )

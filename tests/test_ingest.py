@@ -189,7 +189,7 @@ def test_html_pages_are_extracted_and_cleaned(tmp_path):
     a = articles[0]
     assert a.title == "بوتين يصل إلى بيونغ يانغ"
     assert a.outlet == "Sky News Arabia"
-    assert a.published == "2024-06-19"
+    assert (a.published, a.published_at) == ("2024-06-19", "2024-06-19T01:00Z")  # article:published_time, with its time
     assert len(a.paragraphs) == 3
     assert a.paragraphs[0].startswith("وصل الرئيس الروسي") and a.paragraphs[-1].endswith("وهو ما ينفيه البلدان.")
     for furniture in ("الرئيسية", "google news", "الأسد", "الحقوق محفوظة"):
