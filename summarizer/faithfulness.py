@@ -78,15 +78,27 @@ def negation_ar(text: str, against_english: bool = True) -> str:
     bare = {w[1:] if w[:1] in "وف" and len(w) > 2 else w for w in words} | set(words)
     if bare & _AR_STRONG:
         return "strong"
+    return "weak" if _weak_markers_ar(words) else ""
+
+
+def _weak_markers_ar(words: list[str]) -> list[str]:
+    """The weak negations among normalised Arabic words, one a word (under a glued preposition too: بعدم)."""
     # Only weak markers are looked for under a glued preposition: بلا is "without", not ب + لا.
-    glued = {w[len(p):] for w in words for p in _WEAK_GLUED if w.startswith(p) and len(w) - len(p) > 2}
-    return "weak" if (bare | glued) & _AR_WEAK else ""
+    return [w for w in words if any(w.startswith(p) and (p == "" or len(w) - len(p) > 2) and w[len(p):] in _AR_WEAK for p in ("", *_WEAK_GLUED))]
 
 
 def negation_en(text: str) -> str:
     """'strong', 'weak' or '': the strongest negation an English sentence has."""
     text = _EN_NOT_NEGATION.sub(" ", text)
     return "strong" if _EN_STRONG.search(text) else "weak" if _EN_WEAK.search(text) else ""
+
+
+def _negations_en(text: str) -> int:
+    """How many negations an English sentence says in words (not, never, without, no, fail…), less un-, in-, non- and
+    -less words: English has these words (unfortunate, unknown) where Arabic says no negation."""
+    text = _EN_NOT_NEGATION.sub(" ", text)
+    said = [m.group(0).lower() for m in _EN_WEAK.finditer(text)]
+    return len(_EN_STRONG.findall(text)) + sum(1 for w in said if w == "unable" or not re.match(r"(?:un|in|non)|\w+less$", w))
 
 
 def check_translation(source: str, target: str, glossary: Glossary | None = None) -> list[Flag]:
@@ -123,6 +135,9 @@ def check_translation(source: str, target: str, glossary: Glossary | None = None
         flags.append(Flag("negation", "negation lost: the source says not, the translation does not"))
     elif target_negation == "strong" and not source_negation:
         flags.append(Flag("negation", "negation added: the translation says not, the source does not"))
+    elif target_negation == "strong" and source_negation == "weak" and _negations_en(target) > len(_weak_markers_ar(re.findall(r"\w+", normalize(source)))):
+        # The source only says غير, عدم, دون…: each may be a "not", but a "not" beyond them (with "without" for دون) is new.
+        flags.append(Flag("negation", "negation added: the translation negates more often than the source (which says only غير, عدم, دون or the like)"))
     if glossary is not None:
         flags += [Flag("glossary" if f.startswith("glossary") else "name", f) for f in glossary.apply(source, target)[1]]
     ratio = _letters(target) / max(1, _letters(source))

@@ -112,6 +112,14 @@ def test_negation_strong_and_weak():
     assert "negation" in [f.check for f in dropped]
     absent = check_translation("وذلك لغياب ضباط الشرطة عن الشوارع.", "as police officers were not present on the streets.")
     assert "negation" not in [f.check for f in absent]  # absence said with "not": weak on the Arabic side
+    # A source that says only weak negations (دون "without") and an English that negates once more: a "not" added.
+    source = "سافر الوفد دون تأشيرة ووصل إلى المطار في الموعد."
+    assert [f.check for f in check_translation(source, "The delegation travelled without a visa and arrived at the airport on time.")] == []
+    more = check_translation(source, "The delegation travelled without a visa and did not arrive at the airport on time.")
+    assert [f.check for f in more] == ["negation"] and "more often" in more[0].detail
+    # un-, in-, non- and -less words are not counted: English has them where Arabic negates nothing (unfortunate).
+    assert [f.check for f in check_translation("هذه حالات مؤسفة لأطفال غير متعلمين في القرى البعيدة.",
+                                               "These are unfortunate cases of children who are not educated in remote villages.")] == []
 
 
 def test_names_match_by_sound_and_places_by_country():
