@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from summarizer.dates import parse_iso
+from summarizer.dates import parse_instant, parse_iso
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class Entry:
 
     url: str
     title: str | None = None
-    published: str | None = None  # ISO date
+    published: str | None = None  # the UTC moment (YYYY-MM-DDTHH:MMZ) where the feed gives a time and zone, else the ISO date
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,8 @@ def _sitemap(root, base: str) -> Listing:
                 fields[name] = child.text.strip()
         if not fields.get("loc"):
             continue
-        published = parse_iso(fields.get("publication_date") or fields.get("lastmod"))
+        stated = fields.get("publication_date") or fields.get("lastmod")
+        published = parse_instant(stated) or parse_iso(stated)
         entry = Entry(urljoin(base, fields["loc"]), fields.get("title"), published)
         (sitemaps if _local(node.tag) == "sitemap" else entries).append(entry)
     return Listing(entries, sitemaps)
@@ -94,8 +95,9 @@ def _feed(data: bytes, url: str) -> Listing:
         link = item.get("link") or next((l.get("href") for l in item.get("links", []) if l.get("href")), None)
         if not link:
             continue
-        when = item.get("published_parsed") or item.get("updated_parsed")
-        published = dt.datetime.fromtimestamp(calendar.timegm(when), dt.UTC).date().isoformat() if when else None
+        when = item.get("published_parsed") or item.get("updated_parsed")  # a UTC time, 00:00 where the feed gives a day
+        stated = parse_instant(item.get("published") or item.get("updated"))
+        published = stated or (dt.datetime.fromtimestamp(calendar.timegm(when), dt.UTC).date().isoformat() if when else None)
         entries.append(Entry(urljoin(url, link.strip()), (item.get("title") or "").strip() or None, published))
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     damaged = f"malformed XML ({_first_line(problem)})" if problem is not None and _serious(problem) else None

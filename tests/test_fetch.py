@@ -97,6 +97,7 @@ def test_fetch_archives_each_article_once_and_ingest_reads_them_back(runner, sit
     assert by_path["/news/a0"]["outlet"] == "BBC Arabic" and by_path["/news/a7"]["outlet"] == "France 24"
     assert all(d["published"] == articles[0]["published"] for d in docs if d["url"] != server.url("/news/a9"))
     assert by_path["/news/a9"]["published"] is None  # neither the feed nor the page dates it: not guessed
+    assert all(d["published_at"] == f"{d['published']}T08:00Z" for d in docs if d["published"])  # and the time, in UTC
 
     pages_before, feeds_before = server.page_hits(), server.hits["/feeds/rss.xml"] + server.hits["/feeds/atom.xml"]
     again = runner.invoke(app, ["fetch", "--feeds", str(listing), "--archive", str(archive), *FAST])
@@ -169,8 +170,9 @@ def test_feed_formats_and_canonical_addresses():
     assert canonical_url("http://example.com/x?b=2&a=1") == canonical_url("http://example.com/x?a=1&b=2")
     base = "http://127.0.0.1/"
     listing = parse_listing(rss([("/news/1", "عنوان", "2018-05-08"), ("http://127.0.0.1/news/2", "ب", None)]), base)
-    assert [(e.url, e.title, e.published) for e in listing.entries] == [("http://127.0.0.1/news/1", "عنوان", "2018-05-08"), ("http://127.0.0.1/news/2", "ب", None)]
-    assert [e.published for e in parse_listing(atom([("http://h/1", "t", "2018-06-12")]), base).entries] == ["2018-06-12"]
+    # A feed's time of day is kept, in UTC (RSS: Tue, 08 May 2018 08:00:00 +0000).
+    assert [(e.url, e.title, e.published) for e in listing.entries] == [("http://127.0.0.1/news/1", "عنوان", "2018-05-08T08:00Z"), ("http://127.0.0.1/news/2", "ب", None)]
+    assert [e.published for e in parse_listing(atom([("http://h/1", "t", "2018-06-12")]), base).entries] == ["2018-06-12T08:00Z"]
     assert [(e.url, e.title) for e in parse_listing(news_sitemap([("http://h/2", "خبر", "2018-06-13")]), base).entries] == [("http://h/2", "خبر")]
     index = b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>http://h/s1.xml</loc><lastmod>2018-06-13</lastmod></sitemap></sitemapindex>'
     assert [e.url for e in parse_listing(index, base).sitemaps] == ["http://h/s1.xml"]
