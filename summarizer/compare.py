@@ -23,7 +23,7 @@ from summarizer.summarize import candidates
 from summarizer.vectors import similarities, text_vector
 
 CLAIM_SIMILARITY = 0.10  # two sentences this similar (and mutually closest) report the same fact
-_UNIQUE_PER_ARTICLE = 4  # unique facts listed per article: its first (news order: most important)
+UNIQUE_PER_ARTICLE = 4  # unique facts listed per article: its first (news order: most important)
 _NOT_CONTEXT = {light_stem(normalize(w)) for w in "في و من الى إلى على عن مع نحو حوالي أكثر أقل".split()}  # say nothing of what is counted
 _QUOTE = re.compile(r"[«\"“]([^»\"”]{1,400})[»\"”]")  # every span, so a short quote cannot pair up wrongly
 _MIN_QUOTE_CHARS = 12  # shorter quoted spans are terms and titles, not statements
@@ -190,7 +190,7 @@ def _within_story(vectors: list[dict[str, float]]) -> list[dict[str, float]]:
 
 def _first_positions(unique: list[Claim], article: int) -> int:
     positions = sorted(c.reports[0][1].position for c in unique if c.reports[0][0] == article)
-    return positions[_UNIQUE_PER_ARTICLE - 1] + 1 if len(positions) >= _UNIQUE_PER_ARTICLE else 10**9
+    return positions[UNIQUE_PER_ARTICLE - 1] + 1 if len(positions) >= UNIQUE_PER_ARTICLE else 10**9
 
 
 def _number_differences(shared: list[Claim], articles: list[Article]) -> list[NumberDifference]:
@@ -283,10 +283,17 @@ def _numbers_in_context(text: str) -> list[tuple[str, frozenset[str], bool]]:
     found = []
     for k, token in enumerate(tokens):
         if token[0].isdigit():
-            near = {light_stem(w) for w in (tokens[k - 1] if k else "", tokens[k + 1] if k + 1 < len(tokens) else "") if len(w) > 1 and not w[0].isdigit()}
+            near = {_counted(w) for w in (tokens[k - 1] if k else "", tokens[k + 1] if k + 1 < len(tokens) else "") if len(w) > 1 and not w[0].isdigit()}
             toll = any(_TOLL.match(w) for w in tokens[max(0, k - 2) : k + 3])
             found.append((numbers(token)[0], frozenset(near - _NOT_CONTEXT), toll))
     return found
+
+
+def _counted(word: str) -> str:
+    """A word beside a number, light-stemmed and without the accusative's alif that Arabic puts on a counted noun
+    after 11-99 (54 مقعدا, 14 شهرا): so "101 مقعد" and "54 مقعدا" count the same thing."""
+    stem = light_stem(word)
+    return stem[:-1] if len(stem) > 3 and stem.endswith("ا") else stem
 
 
 def _quotes(pool: list[Candidate]) -> list[Quote]:

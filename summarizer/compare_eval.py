@@ -29,6 +29,9 @@ class StoryScore:
     numbers_gold: int = 0
     numbers_found: int = 0
     numbers_false: int = 0
+    unique_gold: int = 0  # sentences the gold lists under facts only one article reports
+    unique_listed: int = 0  # sentences the tool says only their article reports, that the gold lists under any fact
+    unique_hits: int = 0  # of those, the ones the gold lists under a unique fact
     misses: list[str] = field(default_factory=list)
 
 
@@ -55,7 +58,20 @@ def score_story(record: dict, articles: dict[str, Article], claim_similarity: fl
     score.gold_pairs, score.tool_pairs, score.hits = len(gold), len(tool), len(tool & gold)
     score.lenient_pairs = sum(1 for pair in tool if all(s in listed for s in pair))
     _score_numbers(record, result, members, gold_sentences, score)
+    _score_unique(record, result, members, gold_sentences, score)
     return score
+
+
+def _score_unique(record: dict, result: Comparison, members: list[Article], gold_sentences: dict[str, list[str]], score: StoryScore) -> None:
+    """The README's optional unique-facts score: sentences the tool lists as reported by their article alone, against
+    the gold's sentences of unique facts (U) and of shared ones (S); sentences the gold does not list are passed over."""
+    def sentences(facts: list[dict]) -> set[tuple[str, int]]:
+        return {(r["article"], gold_sentences[r["article"]].index(r["sentence"])) for f in facts for r in f["reports"]}
+
+    unique = sentences([f for f in record["facts"] if len({r["article"] for r in f["reports"]}) == 1])
+    shared = sentences([f for f in record["facts"] if len({r["article"] for r in f["reports"]}) > 1])
+    flagged = {(members[a].id, _match(c.text, gold_sentences.get(members[a].id, []))) for claim in result.unique for a, c in claim.reports}
+    score.unique_gold, score.unique_listed, score.unique_hits = len(unique), len(flagged & (unique | shared)), len(flagged & unique)
 
 
 def _pair(a: tuple, b: tuple) -> tuple:
@@ -122,4 +138,6 @@ def pooled(scores: list[StoryScore]) -> dict:
         "macro_f1": round(sum(per_story) / max(1, len(per_story)), 4),
         "numbers_gold": sum(s.numbers_gold for s in scores), "numbers_found": sum(s.numbers_found for s in scores),
         "numbers_false": sum(s.numbers_false for s in scores),
+        "unique_precision": round(sum(s.unique_hits for s in scores) / max(1, sum(s.unique_listed for s in scores)), 4),
+        "unique_recall": round(sum(s.unique_hits for s in scores) / max(1, sum(s.unique_gold for s in scores)), 4),
     }

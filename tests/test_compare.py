@@ -111,6 +111,16 @@ def test_eval_compare_scores_pairs_against_gold_facts(runner, seeds_dir, tmp_pat
     assert (scores["gold_pairs"], scores["hits"], scores["recall"]) == (1, 1, 1.0)
     assert scores["lenient_precision"] == 1.0 and scores["precision"] == round(1 / scores["tool_pairs"], 4)
 
+    # The optional unique-facts score: one unique fact the comparison lists, one it does not (a shared claim's sentence).
+    c = compare(articles)
+    listed = c.unique[0].reports[0]
+    unlisted = next((a, r) for claim in c.shared for a, r in claim.reports if "الكرملين" not in r.text)
+    record["facts"] += [{"fact": "listed", "reports": [{"article": articles[listed[0]].id, "sentence": listed[1].text}]},
+                        {"fact": "not listed", "reports": [{"article": articles[unlisted[0]].id, "sentence": unlisted[1].text}]}]
+    gold.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    scores = json.loads(runner.invoke(app, ["eval", "compare", "--gold", str(gold), str(seeds_dir)]).stdout)
+    assert (scores["unique_precision"], scores["unique_recall"]) == (1.0, 0.5)
+
 
 def test_quote_speakers_named_in_the_sentence_and_quoted_names_are_not_quotes(seeds_dir):
     from summarizer.pipeline import load_articles
@@ -223,3 +233,10 @@ def test_markdown_and_json_say_copies_first_reports_running_tolls_and_each_outle
     toll = next(x for x in data["shared"] if any("أصيب" in r["sentence"] for r in x["reports"]))
     assert toll["independent_reports"] == 2 and toll["outlets"] == ["Outlet A", "Outlet B"] and toll["first"] is None
     assert any("ردوا على مثيري الشغب" in x["ar"] for x in data["only_one_outlet"]["Outlet B"])
+
+
+def test_a_counted_noun_in_the_accusative_counts_the_same_thing():
+    story = [article("a", "Outlet A", "وحصلت قائمة سائرون على 101 مقعد في البرلمان العراقي الجديد بعد فرز الأصوات.\n\nوقال مسؤول إن النتائج نهائية."),
+             article("b", "Outlet B", "وحصلت قائمة سائرون على 54 مقعدا في البرلمان العراقي الجديد بعد فرز الأصوات.\n\nوتجمع أنصار القائمة في بغداد.")]
+    (difference,) = compare(story).numbers  # مقعد and مقعدا (the alif of a noun counted by 11-99) are one word
+    assert difference.values == {0: ["101"], 1: ["54"]}
