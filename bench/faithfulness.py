@@ -142,8 +142,10 @@ AR_NEGATION = re.compile(r"(?<!\w)(?:لم|لا|لن|ليس|ليست)(?!\w)(?!\s+
 
 def summary_cases(rng: random.Random) -> tuple[list[tuple[list[Article], list[str]]], dict[str, list[tuple[list[Article], str]]]]:
     """Extractive summaries of the labelled windows' multi-article gold stories, and one error injected per case."""
+    from summarizer.arabic import split_sentences
     from summarizer.pipeline import load_articles
     from summarizer.settings import Settings
+    from summarizer.speakers import speaker, speaker_span
     from summarizer.summarize import extractive_summary
     from summarizer.vectors import rarity
 
@@ -168,6 +170,8 @@ def summary_cases(rng: random.Random) -> tuple[list[tuple[list[Article], list[st
         story_text = " ".join(a.text for a in members)
         story_numbers = list(dict.fromkeys(re.findall(r"(?<![\d.,])\d{1,4}(?![\d.,])", story_text)))
         story_rare = list(dict.fromkeys(w for w in re.findall(r"\w+", story_text) if len(w) > 3 and not w.isdigit() and rarity(w) >= 4.5))
+        # Speakers the story's sentences name (a verb of saying's subject), to put one in another sentence's mouth.
+        story_speakers = list(dict.fromkeys(x for a in members for p in a.paragraphs for x in map(speaker, split_sentences(p)) if x))
         for k, sentence in enumerate(sentences):
             digits = list(re.finditer(r"(?<![\d.,])\d{1,4}(?![\d.,])", sentence))
             if digits:
@@ -190,12 +194,23 @@ def summary_cases(rng: random.Random) -> tuple[list[tuple[list[Article], list[st
             if len(negations) == 1:
                 m = negations[0]
                 add("negation removed", members, sentence[: m.start()] + sentence[m.end() :], sentence)
+            span = speaker_span(sentence)
+            others = [x for x in story_speakers if span and not _words(x) & _words(sentence[span[0] : span[1]])]
+            if span and others:
+                add("a speaker from elsewhere in the story", members, sentence[: span[0]] + rng.choice(others) + sentence[span[1] :], sentence)
             if len(sentences) > 1:
                 other = sentences[(k + 1) % len(sentences)]
                 a, b = sentence.split(), other.split()
                 if len(a) >= 8 and len(b) >= 8:
                     add("halves of two sentences joined", members, " ".join(a[: len(a) // 2] + b[len(b) // 2 :]), sentence)
     return stories, cases
+
+
+def _words(text: str) -> set[str]:
+    """An Arabic phrase's words, normalised: two speakers are other people when they share none."""
+    from summarizer.arabic import normalize
+
+    return set(normalize(text).split())
 
 
 def check_summaries(groups: list[tuple[list[Article], list[str]]]) -> list[list[dict]]:

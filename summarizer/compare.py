@@ -19,6 +19,7 @@ import numpy as np
 from summarizer.arabic import light_stem, normalize
 from summarizer.faithfulness import numbers
 from summarizer.records import Article, Candidate, Claim, Comparison, NumberDifference, Quote
+from summarizer.speakers import speaker_of
 from summarizer.summarize import candidates
 from summarizer.vectors import similarities, text_vector
 
@@ -28,28 +29,6 @@ _NOT_CONTEXT = {light_stem(normalize(w)) for w in "في و من الى إلى ع
 _QUOTE = re.compile(r"[«\"“]([^»\"”]{1,400})[»\"”]")  # every span, so a short quote cannot pair up wrongly
 _MIN_QUOTE_CHARS = 12  # shorter quoted spans are terms and titles, not statements
 _MIN_QUOTE_WORDS = 3
-# Verbs of saying, past and present, that may follow their speaker (_SAID_BY) or come before it (_SAYS, which also
-# takes يضيف, يعلن, ذكر and يحذر).
-_SAYING = "قال|قالت|يقول|تقول|أكد|أكدت|يؤكد|تؤكد|أضاف|أضافت|أعلن|أعلنت|صرح|صرحت|أوضح|أوضحت|حذر|حذرت"
-# A verb of saying ("وتقول كوريا الجنوبية إن ..."), then the speaker, then what was said.
-_SAYS = re.compile(
-    rf"(?:^|\s)(?:و|ف)?(?:{_SAYING}|يضيف|تضيف|يعلن|تعلن|ذكر|ذكرت|يحذر|تحذر)\s+"
-    r"(?P<who>(?:[^\s،,:«\"]+\s+){0,5}?[^\s،,:«\"]+)\s*(?:،|,|:|إن|أن|بأن|في)"
-)
-# The speaker before the verb, after أن, إن or a comma ("ذكرت الوكالة أن الزعيم كيم جونغ أون قال في رسالة ... إن بلاده «...»").
-_SAID_BY = re.compile(
-    r"(?:^|[،,]|\s(?:أن|إن|بأن))\s*(?P<who>(?:(?!(?:أن|إن|بأن)\s)[^\s،,:«\"]+\s+){0,4}?(?!(?:أن|إن|بأن)\s)[^\s،,:«\"]+)\s+"
-    rf"(?P<verb>(?:و|ف)?(?:{_SAYING}))(?=\s)"
-)
-# Praise quotes its words as the object, after بـ ("وأشاد كيم الأسبوع الماضي بمستقبل «...»"): the speaker all the same.
-_PRAISES = re.compile(
-    r"(?:^|\s)(?:و|ف)?(?:أشاد|أشادت|يشيد|تشيد|أثنى|أثنت)\s+(?P<who>(?:[^\s،,:«\"]+\s+){0,7}?[^\s،,:«\"]+)\s+ب"
-)
-# Where a speaker's name ends: the day, the time, or to whom or where it was said.
-_SPEAKER_END = {
-    normalize(w)
-    for w in "اليوم أمس الإثنين الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد الأسبوع مساء صباح في خلال لوسائل لصحيفة لوكالة لقناة بحسب".split()
-}
 # Quoted names, not statements: «وكالة الأنباء ...», صحيفة «فيدوموستي», قاعدة «فوستوشني».
 _NAMED = {normalize(w) for w in "وكالة صحيفة قناة قاعدة شركة حزب منظمة مجلة موقع جامعة مركز معهد عملية برنامج حركة جبهة".split()}
 # A short quoted span opening with one of these names a document, not a statement: وقعا «اتفاق شراكة استراتيجية».
@@ -311,25 +290,5 @@ def _quotes(pool: list[Candidate]) -> list[Quote]:
             if words[0] in _DOCUMENTS and len(words) <= _DOCUMENT_WORDS:
                 continue
             head = c.text[: m.start()] + " "
-            found.append(Quote(c.article, _speaker_of(head), text))
+            found.append(Quote(c.article, speaker_of(head), text))
     return found
-
-
-def _speaker_of(head: str) -> str | None:
-    """Who says the quote that follows head: the speaker of the verb of saying nearest the quote; a name after its verb
-    ("قال كيم") before one before it ("الزعيم كيم قال"), which only counts where no name follows the verb."""
-    after = sorted([*_SAYS.finditer(head), *_PRAISES.finditer(head)], key=lambda x: x.start())
-    before = list(_SAID_BY.finditer(head))
-    if before and (not after or before[-1].start("verb") >= after[-1].end()):
-        return _speaker(before[-1]["who"])
-    return _speaker(after[-1]["who"]) if after else None
-
-
-def _speaker(who: str) -> str | None:
-    """The speaker's words up to where the sentence moves on to when or to whom it was said."""
-    words = []
-    for word in who.split():
-        if normalize(word) in _SPEAKER_END:
-            break
-        words.append(word)
-    return " ".join(words) or None

@@ -3,7 +3,8 @@
 A sentence is supported by a source sentence that is like it (rarity-weighted words) *and* says its
 numbers and its polarity: sharing the story's actors (Putin, Kim) is not support. The checks then
 compare the sentence with its evidence, not with the whole story, so a number or a person taken from
-elsewhere in the story, a negation added or lost, or two sentences' halves joined, are caught.
+elsewhere in the story, a negation added or lost, two sentences' halves joined, or words put in another
+speaker's mouth, are caught.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from summarizer.arabic import WORD, light_stem, normalize
 from summarizer.faithfulness import Flag, negation_ar, numbers
 from summarizer.quantities import quantities
 from summarizer.records import Article
+from summarizer.speakers import speaker
 from summarizer.vectors import Vector, rarity, text_vector, to_matrix
 
 SIMILARITY = 0.2  # a source sentence at least this alike may support a sentence
@@ -113,6 +115,11 @@ def check_claim(claim: str, evidence: list[Evidence], sentences: list[tuple[int,
         weighty, held = _stems(claim, _WEIGHTY), _stems(evidence[0].text)
         if weighty and (len(weighty & held) / len(weighty) < _JOINED or _two_say_it(weighty, sentences)) or _spliced(claim, sentences):
             flags.append(Flag("joined", "only part of it is in its evidence: it may join two source sentences"))
+        said_by, source_said_by = speaker(claim), speaker(evidence[0].text)
+        # Who says it, against who says it in its evidence: the speaker's words (its weighty ones, where it has any) must
+        # meet the evidence speaker's.
+        if said_by and source_said_by and not (_stems(said_by, _WEIGHTY) or _stems(said_by)) & _stems(source_said_by):
+            flags.append(Flag("speaker", f"said by {said_by} here, by {source_said_by} in its evidence"))
         return flags
     scores = _scores(claim, sentences, vectors) if sentences else np.zeros(0)
     if not len(scores) or scores.max() < SIMILARITY:

@@ -216,3 +216,17 @@ def test_a_summary_sentence_spliced_from_two_alike_sentences_is_flagged():
     assert checks(fifa) == [] and checks(vote) == []  # each copied whole: one stretch
     # Said anew, with stretches of both but no long one of each: no seam to find.
     assert not _spliced("صوت الاتحاد الدولي لكرة القدم الأربعاء لاختيار البلد الذي سينظم كأس العالم 2026.", [(0, 0, fifa), (1, 0, vote)])
+
+
+def test_words_put_in_another_speaker_s_mouth_are_flagged():
+    from summarizer.speakers import speaker
+
+    said = "وقال وزير الخارجية الروسي سيرغي لافروف للصحفيين إن لدى موسكو أدلة على أن الهجوم الكيماوي في دوما كان مدبرا."
+    other = "وقالت السفيرة البريطانية كارين بيرس إن الاتهامات الروسية كذبة صارخة ولا أساس لها من الصحة."
+    assert speaker(said) == "وزير الخارجية الروسي سيرغي لافروف" and speaker("الكرملين قال إن الزيارة مهمة.") == "الكرملين"
+    assert speaker("وصل بوتين إلى بيونغ يانغ فجر الأربعاء.") is None
+    assert _summary_checks(said, [said, other]) == []
+    moved = said.replace("وزير الخارجية الروسي سيرغي لافروف", "الرئيس الأمريكي")  # common words only, none of the speaker's
+    assert _summary_checks(moved, [said, other]) == ["speaker"]
+    # The same speaker said more shortly is the same speaker.
+    assert _summary_checks(said.replace("وزير الخارجية الروسي سيرغي لافروف", "لافروف"), [said, other]) == []
