@@ -34,9 +34,10 @@ _NAMED = {normalize(w) for w in "وكالة صحيفة قناة قاعدة شر�
 # A short quoted span opening with one of these names a document, not a statement: وقعا «اتفاق شراكة استراتيجية».
 _DOCUMENTS = {normalize(w) for w in "اتفاق اتفاقية معاهدة ميثاق مبادرة خطة قانون إعلان مذكرة".split()}
 _DOCUMENT_WORDS = 4
-# Two articles carry one text when this share of the shorter one's runs of _RUN words is in the other: re-posts and
-# wire copies lightly edited (1.0 and 0.86-0.99 on the labelled windows), not articles that reuse a background
-# paragraph (0.5-0.7 there).
+# Two articles carry one text when this share of the shorter one's runs of _RUN words is in the other: re-posts (1.0)
+# and lightly edited copies (0.8-0.99 on the labelled windows), not articles that reuse a background paragraph
+# (0.5-0.7 there). Grouping's near-duplicates (Story.duplicates) compare whole-article vectors instead, which scales
+# to a day's thousands of articles.
 COPY_SHARE = 0.8
 _RUN = 5
 # Words that say what a number counts is people killed, wounded, arrested, missing or displaced (normalised, light

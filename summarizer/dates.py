@@ -125,7 +125,7 @@ def parse_instant(value: str | None) -> str | None:
             moment = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-    if moment.tzinfo is None or "T" not in value and ":" not in value:
+    if moment.tzinfo is None or ":" not in value:  # no zone, or a day alone (with a zone)
         return None
     return utc_minute(moment)
 

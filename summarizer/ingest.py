@@ -409,7 +409,6 @@ def read_page(data: bytes, source: Source, url: str | None, facts: PageFacts) ->
 def _read_html(html: str, source: Source, encoding: str) -> RawDocument | Problem:
     """Main text and metadata of a web page, with trafilatura."""
     import trafilatura  # imported here: only HTML input pays for it
-
     from trafilatura.settings import set_date_params
 
     # The date with its time and zone where the page gives them (article:published_time), for published_at.

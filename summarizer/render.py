@@ -238,12 +238,22 @@ def _when(a: Article) -> str:
     return a.published_at.replace("T", " ").replace("Z", " UTC") if a.published_at else a.published or "date unknown"
 
 
+def _outlet(c: Comparison, article: int) -> str:
+    """An article's outlet; each article of an unknown outlet counts as one of its own."""
+    return c.articles[article].outlet or f"outlet unknown ({article + 1})"
+
+
+def _outlets(c: Comparison, claim: Claim) -> set[str]:
+    """The outlets that report a claim."""
+    return {_outlet(c, a) for a in claim.articles}
+
+
 def _by_outlet(c: Comparison) -> dict[str, list[Claim]]:
     """Each outlet's facts no other outlet reports (the unique ones, and those only its own articles share)."""
     found: dict[str, list[Claim]] = {}
-    for claim in list(c.unique) + [x for x in c.shared if len({c.articles[a].outlet for a in x.articles}) == 1]:
-        found.setdefault(c.articles[claim.articles[0]].outlet or "outlet unknown", []).append(claim)
-    order = [a.outlet or "outlet unknown" for a in c.articles]
+    for claim in list(c.unique) + [x for x in c.shared if len(_outlets(c, x)) == 1]:
+        found.setdefault(_outlet(c, claim.articles[0]), []).append(claim)
+    order = [_outlet(c, a) for a in range(len(c.articles))]
     return {outlet: sorted(found[outlet], key=lambda x: (x.reports[0][0], x.reports[0][1].position)) for outlet in sorted(found, key=order.index)}
 
 
@@ -262,7 +272,7 @@ def comparison_markdown(c: Comparison, story_id: str, title: str, english: dict[
         lines += ["", "## One text under several articles", ""]
         lines += [f"- {', '.join(_who(c, a) for a in group)}: a re-post or one wire copy; their reports count as one below" for group in c.copies]
     lines += ["", "## Reported by several outlets", ""]
-    for claim in (x for x in c.shared if len({c.articles[a].outlet for a in x.articles}) > 1):
+    for claim in (x for x in c.shared if len(_outlets(c, x)) > 1):
         about = []
         if claim.independent < len(claim.articles):
             about.append(f"{claim.independent} independent of {len(claim.articles)} reports")
