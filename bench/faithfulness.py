@@ -308,13 +308,15 @@ WHY_MISSED = """**Why some rows stay low, and what would catch them.**
   the English side alone decided. Moving either threshold, or asking the two to stand at the same place in the
   sentence, trades one for the other along the same curve. A bilingual name list or a transliteration model
   (and English named-entity tags) would catch them.
-- *Negation added / removed*: the check compares whether each side has a negation, not where. A "not" added
-  to one clause, or dropped from one, passes when another clause of the sentence is negated. Only where the
-  source says weak negations alone (غير, عدم, دون) are the English's negations counted against them (un-, in-,
-  non- and -less words left out: English has them where Arabic negates nothing), which catches an added "not"
-  there with no false alarm on either set's clean lines. Counting every negation on both sides, or counting for
-  removals, was measured and flagged clean lines (FLORES: 6 and 1 more) for few catches. Aligning clauses would
-  catch the rest; so would word alignment, which needs a bilingual lexicon or a model this check does not have.
+- *Negation added / removed*: the check compares whether each side has a negation, and, where the English says
+  "not", how many: the English's not, never, n't, no, none, nothing, neither, without, fail, lack, refuse, deny,
+  absent, unable and prevent (not "nor", which goes on with a negation already said; not "or not", "not
+  until"; not un-, in-, non- and -less words, which English has where Arabic negates nothing) against the
+  source's markers, strong and weak. One "not" more than the source has is an addition. What stays missed is
+  mostly a "not" added where the source has a غير that the English renders as un- or in-, or not at all: only
+  aligning words would tell them apart. Counting for removals was measured and flagged a clean FLORES line for
+  few catches. Aligning clauses would catch the rest; so would word alignment, which needs a bilingual lexicon or
+  a model this check does not have.
 - *Clean lines*: FLORES's flags are mostly names (consonant skeletons that miss: Zachary for ذاكاري, Jochemsen
   for يوكيمسن) and the length band, whose low end is FLORES's own 0.5th percentile. NTREX-128 is a human
   translation of English news into wordier Arabic, so its English runs short of the band more often; some of

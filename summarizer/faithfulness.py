@@ -35,6 +35,10 @@ _AR_SAID_WITHOUT_NOT = re.compile(normalize("لا (?:يقل|تقل|يتجاوز|
 # is a negation ("لا يمكننا أن نعتمد فقط": we can't just rely).
 _AR_NOT_ONLY = re.compile(normalize(r"(?<!\w)(?:لا|لم|لن|ليس|ليست|ليسوا|لسنا)(?=(?:\s+\w+){0,4}\s+(?:فقط|فحسب)(?!\w).*(?<!\w)(?:بل|وإنما|إنما|ولكن|لكن)(?!\w))"))
 _EN_STRONG = re.compile(r"\b(?:not|never|cannot)\b|n['’]t\b", re.IGNORECASE)
+# Counted with the strong ones, as what renders an Arabic negation (لم يصب أحد: no one was hurt; دون: without).
+_EN_PLAIN = re.compile(r"\b(?:no|none|nobody|nothing|neither|without|fail\w*|lack\w*|refus\w*|den(?:y|ied|ies)|absen\w*|unable|prevent\w*)\b", re.IGNORECASE)
+# Not a clause negated: "whether or not" (an alternative), "not until" (only when).
+_EN_NOT_A_CLAUSE = re.compile(r"\bor\s+not\b|(?:\bnot|n['’]t)\s+until\b", re.IGNORECASE)
 # Said with "not" but not negating: "not only" and "not just … but" (also), "not long after" (soon), "not un-" (a double negation).
 _EN_NOT_NEGATION = re.compile(r"\bnot\s+(?:only|long\s+(?:after|before|ago)|un\w+)\b|\bnot\s+(?:just|merely|simply)\b(?=.*\bbut\b)", re.IGNORECASE)
 # un- and -less words, less those that are not negative: under, until, union, unit(ed), univers-, unique, unif-; less.
@@ -71,14 +75,24 @@ def numbers(text: str) -> list[str]:
 def negation_ar(text: str, against_english: bool = True) -> str:
     """'strong', 'weak' or '' : the strongest negation an Arabic sentence has (see _AR_STRONG); against English, less
     the negations English says without one ("not only … but", "at least")."""
+    words = _negating_words(text, against_english)
+    if _strong_markers_ar(words):
+        return "strong"
+    return "weak" if _weak_markers_ar(words) else ""
+
+
+def _negating_words(text: str, against_english: bool) -> list[str]:
+    """An Arabic sentence's normalised words, less those of phrases that say no negation (لا يزال; against English,
+    ما لا يقل عن and "not only … but")."""
     text = _AR_NOT_NEGATION.sub(" ", normalize(text))
     if against_english:
         text = _AR_NOT_ONLY.sub(" ", _AR_SAID_WITHOUT_NOT.sub(" ", text))
-    words = re.findall(r"\w+", text)
-    bare = {w[1:] if w[:1] in "وف" and len(w) > 2 else w for w in words} | set(words)
-    if bare & _AR_STRONG:
-        return "strong"
-    return "weak" if _weak_markers_ar(words) else ""
+    return re.findall(r"\w+", text)
+
+
+def _strong_markers_ar(words: list[str]) -> list[str]:
+    """The strong negations among normalised Arabic words (under a conjunction too: ولم)."""
+    return [w for w in words if w in _AR_STRONG or (w[:1] in "وف" and len(w) > 2 and w[1:] in _AR_STRONG)]
 
 
 def _weak_markers_ar(words: list[str]) -> list[str]:
@@ -93,12 +107,17 @@ def negation_en(text: str) -> str:
     return "strong" if _EN_STRONG.search(text) else "weak" if _EN_WEAK.search(text) else ""
 
 
+def _negations_ar(text: str) -> int:
+    """How many negations an Arabic sentence says against English: its strong and weak markers, a word each."""
+    words = _negating_words(text, against_english=True)
+    return len(_strong_markers_ar(words)) + len(_weak_markers_ar(words))
+
+
 def _negations_en(text: str) -> int:
-    """How many negations an English sentence says in words (not, never, without, no, fail…), less un-, in-, non- and
-    -less words: English has these words (unfortunate, unknown) where Arabic says no negation."""
-    text = _EN_NOT_NEGATION.sub(" ", text)
-    said = [m.group(0).lower() for m in _EN_WEAK.finditer(text)]
-    return len(_EN_STRONG.findall(text)) + sum(1 for w in said if w == "unable" or not re.match(r"(?:un|in|non)|\w+less$", w))
+    """How many negations an English sentence says as Arabic says them: not, never, n't, and no, none, nothing,
+    neither, without (not "nor", which goes on with a negation already said; not "or not" and "not until")."""
+    text = _EN_NOT_A_CLAUSE.sub(" ", _EN_NOT_NEGATION.sub(" ", text))
+    return len(_EN_STRONG.findall(text)) + len(_EN_PLAIN.findall(text))
 
 
 def check_translation(source: str, target: str, glossary: Glossary | None = None) -> list[Flag]:
@@ -135,9 +154,9 @@ def check_translation(source: str, target: str, glossary: Glossary | None = None
         flags.append(Flag("negation", "negation lost: the source says not, the translation does not"))
     elif target_negation == "strong" and not source_negation:
         flags.append(Flag("negation", "negation added: the translation says not, the source does not"))
-    elif target_negation == "strong" and source_negation == "weak" and _negations_en(target) > len(_weak_markers_ar(re.findall(r"\w+", normalize(source)))):
-        # The source only says غير, عدم, دون…: each may be a "not", but a "not" beyond them (with "without" for دون) is new.
-        flags.append(Flag("negation", "negation added: the translation negates more often than the source (which says only غير, عدم, دون or the like)"))
+    elif target_negation == "strong" and source_negation and _negations_en(target) > _negations_ar(source):
+        # Each negation of the source (لم, غير, دون…) may be one "not" (or "no", "without"): a "not" beyond them is new.
+        flags.append(Flag("negation", "negation added: the translation negates more often than the source"))
     if glossary is not None:
         flags += [Flag("glossary" if f.startswith("glossary") else "name", f) for f in glossary.apply(source, target)[1]]
     ratio = _letters(target) / max(1, _letters(source))

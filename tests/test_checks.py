@@ -10,6 +10,7 @@ import pytest
 from summarizer.cli import app
 from summarizer.faithfulness import (
     Glossary,
+    _negations_en,
     check_translation,
     negation_ar,
     negation_en,
@@ -117,6 +118,14 @@ def test_negation_strong_and_weak():
     assert [f.check for f in check_translation(source, "The delegation travelled without a visa and arrived at the airport on time.")] == []
     more = check_translation(source, "The delegation travelled without a visa and did not arrive at the airport on time.")
     assert [f.check for f in more] == ["negation"] and "more often" in more[0].detail
+    # A strong negation said as "no" (لم يصب أحد: no one was hurt) and a "not" added beside it: one more than the source.
+    quake = "لم ترد تقارير عن أضرار بعد الزلزال، وأعلنت السلطات رفع التحذير."
+    assert [f.check for f in check_translation(quake, "No reports of damage came in after the quake, and the authorities lifted the warning.")] == []
+    assert "negation" in [f.check for f in check_translation(quake, "No reports of damage came in after the quake, and the authorities did not lift the warning.")]
+    # "nor" goes on with a negation already said; "whether or not" and "not until" negate no clause.
+    assert _negations_en("they didn't have corn, nor tomatoes, nor potatoes") == 1
+    assert _negations_en("whether or not to vote; it wasn't until noon that he left") == 0
+    assert _negations_en("troops were sent to prevent the march, without warning") == 2  # منع, دون: said by prevent, without
     # un-, in-, non- and -less words are not counted: English has them where Arabic negates nothing (unfortunate).
     assert [f.check for f in check_translation("هذه حالات مؤسفة لأطفال غير متعلمين في القرى البعيدة.",
                                                "These are unfortunate cases of children who are not educated in remote villages.")] == []
