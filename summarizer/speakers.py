@@ -37,18 +37,13 @@ def speaker_of(head: str) -> str | None:
     after = sorted([*_SAYS.finditer(head), *_PRAISES.finditer(head)], key=lambda x: x.start())
     before = list(_SAID_BY.finditer(head))
     if before and (not after or before[-1].start("verb") >= after[-1].end()):
-        return _speaker(before[-1]["who"])
-    return _speaker(after[-1]["who"]) if after else None
-
-
-def _speaker(who: str) -> str | None:
-    """The speaker's words up to where the sentence moves on to when or to whom it was said."""
-    words = []
-    for word in who.split():
-        if normalize(word) in _SPEAKER_END:
-            break
-        words.append(word)
-    return " ".join(words) or None
+        chosen = before[-1]
+    elif after:
+        chosen = after[-1]
+    else:
+        return None
+    end = _speaker_end(chosen)
+    return " ".join(head[chosen.start("who") : end].split()) if end is not None else None
 
 
 def speaker(sentence: str) -> str | None:
@@ -63,9 +58,16 @@ def speaker_span(sentence: str) -> tuple[int, int] | None:
     if not found:
         return None
     first = min(found, key=lambda m: m.start("verb") if "verb" in m.re.groupindex else m.start())
-    start, end = first.start("who"), None
-    for word in re.finditer(r"\S+", first["who"]):
+    end = _speaker_end(first)
+    return (first.start("who"), end) if end is not None else None
+
+
+def _speaker_end(match: re.Match[str]) -> int | None:
+    """Where a verb of saying's speaker ends in the text: before the day, the time, or to whom or where it was said
+    (None when the words after the verb are only those)."""
+    end = None
+    for word in re.finditer(r"\S+", match["who"]):
         if normalize(word.group(0)) in _SPEAKER_END:
             break
-        end = first.start("who") + word.end()
-    return (start, end) if end is not None else None
+        end = match.start("who") + word.end()
+    return end
