@@ -400,7 +400,8 @@ def eval_compare(
         raise InputError(f"{len(missing)} article(s) of {gold} are not in the inputs (first: {missing[0]}); give the files that hold them")
     scores = [score_story(r, by_id) for r in records]
     stories = [{"story": s.story, "gold_pairs": s.gold_pairs, "tool_pairs": s.tool_pairs, "hits": s.hits,
-                "numbers_gold": s.numbers_gold, "numbers_found": s.numbers_found, "numbers_false": s.numbers_false} for s in scores]
+                "numbers_gold": s.numbers_gold, "numbers_found": s.numbers_found, "numbers_false": s.numbers_false,
+                "numbers_one_to_one": s.numbers_one_to_one} for s in scores]
     sys.stdout.write(json.dumps({**pooled(scores), "per_story": stories}, indent=2) + "\n")
     if problems:
         raise typer.Exit(EXIT_SOME_INPUTS_BAD)

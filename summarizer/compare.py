@@ -17,15 +17,14 @@ import re
 import numpy as np
 
 from summarizer.arabic import light_stem, normalize
-from summarizer.faithfulness import numbers
-from summarizer.records import Article, Candidate, Claim, Comparison, NumberDifference, Quote
+from summarizer.disagreements import date_differences, number_differences, ordinal_differences
+from summarizer.records import Article, Candidate, Claim, Comparison, Quote
 from summarizer.speakers import speaker_of
 from summarizer.summarize import candidates
 from summarizer.vectors import similarities, text_vector
 
 CLAIM_SIMILARITY = 0.10  # two sentences this similar (and mutually closest) report the same fact
 UNIQUE_PER_ARTICLE = 4  # unique facts listed per article: its first (news order: most important)
-_NOT_CONTEXT = {light_stem(normalize(w)) for w in "في و من الى إلى على عن مع نحو حوالي أكثر أقل".split()}  # say nothing of what is counted
 _QUOTE = re.compile(r"[«\"“]([^»\"”]{1,400})[»\"”]")  # every span, so a short quote cannot pair up wrongly
 _MIN_QUOTE_CHARS = 12  # shorter quoted spans are terms and titles, not statements
 _MIN_QUOTE_WORDS = 3
@@ -40,9 +39,6 @@ _DOCUMENT_WORDS = 4
 # to a day's thousands of articles.
 COPY_SHARE = 0.8
 _RUN = 5
-# Words that say what a number counts is people killed, wounded, arrested, missing or displaced (normalised, light
-# stemmed): a count that can rise as the day goes on.
-_TOLL = re.compile(r"^(?:و|ف|ب|ل)?(?:ال)?(?:قتل|قتيل|جرح|جريح|مصاب|اصاب|اصيب|ضحاي|ضحي|شهدا|شهيد|استشهد|معتقل|اعتقل|موقوف|مفقود|نازح|مشرد)")
 
 
 def compare(articles: list[Article], claim_similarity: float = CLAIM_SIMILARITY) -> Comparison:
@@ -62,7 +58,7 @@ def compare(articles: list[Article], claim_similarity: float = CLAIM_SIMILARITY)
         (c for c in unique if c.reports[0][1].position < _first_positions(unique, c.reports[0][0])),
         key=lambda c: (c.reports[0][0], c.reports[0][1].position),
     )
-    disputes = _number_differences(shared, articles) + _ordinal_differences(pool)
+    disputes = number_differences(pool, claims, articles) + date_differences(pool) + ordinal_differences(pool, len(articles))
     return Comparison(tuple(articles), tuple(shared), tuple(unique), tuple(disputes), tuple(_quotes(pool)), tuple(map(tuple, copied)))
 
 
@@ -171,109 +167,6 @@ def _within_story(vectors: list[dict[str, float]]) -> list[dict[str, float]]:
 def _first_positions(unique: list[Claim], article: int) -> int:
     positions = sorted(c.reports[0][1].position for c in unique if c.reports[0][0] == article)
     return positions[UNIQUE_PER_ARTICLE - 1] + 1 if len(positions) >= UNIQUE_PER_ARTICLE else 10**9
-
-
-def _number_differences(shared: list[Claim], articles: list[Article]) -> list[NumberDifference]:
-    """Shared claims where articles give different numbers for the same thing, with each article's numbers.
-
-    Numbers count as being about the same thing when a word next to them is the same ("قتل 12 شخصا",
-    "قتل 15 شخصا"); a year of one event and a year of another ("منذ العام 2006", "في فبراير 2022") are
-    not a disagreement.
-    """
-    out = []
-    for claim in shared:
-        found = [(article, value, words, toll) for article, candidate in claim.reports for value, words, toll in _numbers_in_context(candidate.text)]
-        by_article: dict[int, list[str]] = {}
-        tolls = set()
-        for a, x, near_x, toll in found:
-            differs = any(b != a and y != x and near_x & near_y for b, y, near_y, _ in found)
-            if differs and x not in by_article.get(a, []):
-                by_article.setdefault(a, []).append(x)
-                tolls.add(toll)
-        # Articles that give the same numbers (two of one sentence, as a re-post does) do not disagree.
-        if len(by_article) > 1 and len({frozenset(v) for v in by_article.values()}) > 1:
-            out.append(NumberDifference(claim, by_article, tolls == {True} and _rising(by_article, articles)))
-    return out
-
-
-def _rising(by_article: dict[int, list[str]], articles: list[Article]) -> bool:
-    """Whether each article gives one count, every article has a publication time, and the counts rise with the time:
-    a toll reported at different hours, not a contradiction."""
-    if any(len(v) != 1 or articles[a].published_at is None for a, v in by_article.items()):
-        return False
-    ordered = sorted(by_article.items(), key=lambda item: articles[item[0]].published_at or "")
-    if not all(re.fullmatch(r"\d+(?:\.\d+)?", v[0]) for _, v in ordered):
-        return False
-    steps = [(articles[a].published_at, float(v[0])) for a, v in ordered]
-    # Each later report counts more; two at the same minute (a re-post) count the same.
-    return len({n for _, n in steps}) > 1 and all(n < m if s < t else n == m for (s, n), (t, m) in zip(steps, steps[1:]))
-
-
-# Ordinals (normalised: ى→ي, ة→ه, hamza dropped) and the place they name: "the first visit" against "the second visit".
-_ORDINALS = {form: n for n, forms in enumerate(("اول الاول اولي الاولي", "ثاني الثاني ثانيه الثانيه", "ثالث الثالث ثالثه الثالثه",
-                                                  "رابع الرابع رابعه الرابعه", "خامس الخامس خامسه الخامسه"), start=1) for form in forms.split()}
-_BETWEEN = {"هي", "هو", "له", "لها"}  # "زيارة هي الأولى له": the noun, then the ordinal
-
-
-def _ordinal_differences(pool: list[Candidate]) -> list[NumberDifference]:
-    """Things two articles number differently (the first visit, the second visit): the same noun with ordinals that
-    share no value between two articles. "The first in 24 years" (an ordinal followed by منذ, since) is passed over:
-    it counts within a span and agrees with "the second" overall."""
-    said: dict[str, dict[int, list[tuple[int, str, Candidate]]]] = {}
-    for c in pool:
-        for noun, value, written in _ordinals_in(c.text):
-            said.setdefault(noun, {}).setdefault(c.article, []).append((value, written, c))
-    out = []
-    for noun, by_article in said.items():
-        values = {a: {v for v, _, _ in found} for a, found in by_article.items()}
-        if not any(values[a].isdisjoint(values[b]) for a in values for b in values if a < b):
-            continue
-        reports = tuple((a, found[0][2]) for a, found in sorted(by_article.items()))
-        out.append(NumberDifference(Claim(reports[0][1].text, reports), {a: list(dict.fromkeys(w for _, w, _ in found)) for a, found in sorted(by_article.items())}))
-    return out
-
-
-def _ordinals_in(text: str) -> list[tuple[str, int, str]]:
-    """(the noun's light stem, the ordinal's value, the ordinal as written) for each ordinal that numbers a noun."""
-    written = re.findall(r"\w+", text)
-    words = [normalize(w) for w in written]
-    found = []
-    for k, word in enumerate(words):
-        if word not in _ORDINALS or "منذ" in words[k + 1 : k + 4]:
-            continue
-        if word == "اول" and k + 1 < len(words):  # أول زيارة: the noun follows
-            noun = words[k + 1]
-        else:  # الزيارة الثانية, زيارة هي الأولى: the noun comes before
-            j = k - 1
-            while j >= 0 and words[j] in _BETWEEN:
-                j -= 1
-            noun = words[j] if j >= 0 else ""
-        if len(noun) > 2 and not noun[0].isdigit():
-            found.append((light_stem(noun.removeprefix("ال")), _ORDINALS[word], written[k]))
-    return found
-
-
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
-
-
-def _numbers_in_context(text: str) -> list[tuple[str, frozenset[str], bool]]:
-    """Each number in the text with the (light-stemmed) words right before and after it, and whether a word within
-    two of it says it counts casualties, arrests or the displaced (see _TOLL)."""
-    tokens = _TOKEN.findall(normalize(text))
-    found = []
-    for k, token in enumerate(tokens):
-        if token[0].isdigit():
-            near = {_counted(w) for w in (tokens[k - 1] if k else "", tokens[k + 1] if k + 1 < len(tokens) else "") if len(w) > 1 and not w[0].isdigit()}
-            toll = any(_TOLL.match(w) for w in tokens[max(0, k - 2) : k + 3])
-            found.append((numbers(token)[0], frozenset(near - _NOT_CONTEXT), toll))
-    return found
-
-
-def _counted(word: str) -> str:
-    """A word beside a number, light-stemmed and without the accusative's alif that Arabic puts on a counted noun
-    after 11-99 (54 مقعدا, 14 شهرا): so "101 مقعد" and "54 مقعدا" count the same thing."""
-    stem = light_stem(word)
-    return stem[:-1] if len(stem) > 3 and stem.endswith("ا") else stem
 
 
 def _quotes(pool: list[Candidate]) -> list[Quote]:

@@ -29,6 +29,7 @@ class StoryScore:
     numbers_gold: int = 0
     numbers_found: int = 0
     numbers_false: int = 0
+    numbers_one_to_one: int = 0  # gold disagreements paired with distinct tool disagreements
     unique_gold: int = 0  # sentences the gold lists under facts only one article reports
     unique_listed: int = 0  # sentences the tool says only their article reports, that the gold lists under any fact
     unique_hits: int = 0  # of those, the ones the gold lists under a unique fact
@@ -108,17 +109,33 @@ def _match(text: str, sentences: list[str]) -> int | str:
 
 
 def _score_numbers(record: dict, result: Comparison, members: list[Article], gold_sentences: dict[str, list[str]], score: StoryScore) -> None:
-    """A gold disagreement is found when a disputed claim holds sentences of two of its articles' values."""
+    """As the gold README says: a tool disagreement matches a gold one when it cites sentences of two of its articles
+    (whose values differ); a gold disagreement is found when one matches it, and a tool disagreement that matches none
+    is false. Stricter, one to one: how many gold disagreements distinct tool disagreements can be paired with."""
     score.numbers_gold = len(record["numbers_differ"])
     disputed = [{(members[a].id, _match(c.text, gold_sentences.get(members[a].id, []))) for a, c in difference.claim.reports} for difference in result.numbers]
-    used = set()
+    matches = []  # for each gold disagreement, the tool disagreements that match it
     for quantity in record["numbers_differ"]:
         values = {(v["article"], gold_sentences[v["article"]].index(v["sentence"])) for v in quantity["values"]}
-        hit = next((k for k, sentences in enumerate(disputed) if len({a for a, _ in sentences & values}) >= 2), None)
-        if hit is not None:
-            score.numbers_found += 1
-            used.add(hit)
-    score.numbers_false = len(disputed) - len(used)
+        matches.append({k for k, sentences in enumerate(disputed) if len({a for a, _ in sentences & values}) >= 2})
+    score.numbers_found = sum(1 for m in matches if m)
+    score.numbers_false = len(disputed) - len(set().union(*matches))
+    score.numbers_one_to_one = _matching(matches)
+
+
+def _matching(options: list[set[int]]) -> int:
+    """The size of a largest matching of gold items to tool items (each used once), by augmenting paths."""
+    owner: dict[int, int] = {}
+
+    def take(g: int, seen: set[int]) -> bool:
+        for t in options[g] - seen:
+            seen.add(t)
+            if t not in owner or take(owner[t], seen):
+                owner[t] = g
+                return True
+        return False
+
+    return sum(take(g, set()) for g in range(len(options)))
 
 
 def pooled(scores: list[StoryScore]) -> dict:
@@ -137,7 +154,7 @@ def pooled(scores: list[StoryScore]) -> dict:
         "lenient_precision": round(hits / lenient, 4) if lenient else 0.0,
         "macro_f1": round(sum(per_story) / max(1, len(per_story)), 4),
         "numbers_gold": sum(s.numbers_gold for s in scores), "numbers_found": sum(s.numbers_found for s in scores),
-        "numbers_false": sum(s.numbers_false for s in scores),
+        "numbers_false": sum(s.numbers_false for s in scores), "numbers_one_to_one": sum(s.numbers_one_to_one for s in scores),
         "unique_precision": round(sum(s.unique_hits for s in scores) / max(1, sum(s.unique_listed for s in scores)), 4),
         "unique_recall": round(sum(s.unique_hits for s in scores) / max(1, sum(s.unique_gold for s in scores)), 4),
     }

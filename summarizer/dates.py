@@ -62,6 +62,29 @@ def _month_number(token: str) -> int:
     return int(token) if token.isdigit() else _MONTHS[token]
 
 
+# Month names that are also common words (مارس "practised", اب "father", ماي, may): a month only beside a number or
+# the other calendar's name ("مارس/ اذار", "9 اب").
+_AMBIGUOUS_MONTHS = {"مارس", "اب", "ماي", "may", "mar", "jan", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "feb", "apr"}
+_MONTH_WORD = re.compile(rf"(?<!\w)(?:{_MONTH_ALT})(?!\w)", re.IGNORECASE)
+MONTH_NAMES_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+def month_of(word: str) -> int | None:
+    """The month a normalised word names, if it is a month name (any calendar's), else None."""
+    return _MONTHS.get(word.lower())
+
+
+def months_named(text: str) -> set[int]:
+    """The months a normalised text names: "في فبراير/شباط العام الماضي" names February."""
+    found = set()
+    for m in _MONTH_WORD.finditer(text):
+        name = m.group(0).lower()
+        beside = text[max(0, m.start() - 3) : m.start()] + text[m.end() : m.end() + 3]
+        if name not in _AMBIGUOUS_MONTHS or re.search(r"[\d/()]", beside):
+            found.add(_MONTHS[name])
+    return found
+
+
 def find_dates(text: str) -> list[FoundDate]:
     """Every calendar date written in text, in order of appearance."""
     norm = normalize(text)

@@ -134,11 +134,11 @@ def _roman(match: re.Match) -> str:
 def quantities(text: str) -> list[Quantity]:
     """The numbers of an Arabic or English text, in order, as values."""
     text = _ROMAN.sub(_roman, _ARABIC_DECIMAL_COMMA.sub(",", _SUPERSCRIPTS.sub("", text)))
-    tokens = _TOKEN.findall(to_western_digits(normalize(text)))
+    tokens = words(text)
     found: list[Quantity] = []
     i = 0
     while i < len(tokens):
-        quantity, after = _read_number(tokens, i)
+        quantity, after = read_number(tokens, i)
         if quantity is not None:
             # A decade's century (ثلاثينيات القرن العشرين) is in the years English gives it ("the 1930s").
             of_decade = i >= 2 and tokens[i - 1] in _CENTURY and bool(found) and found[-1].value.endswith("s")
@@ -148,10 +148,20 @@ def quantities(text: str) -> list[Quantity]:
     return found
 
 
+def words(text: str) -> list[str]:
+    """A text's words and numbers as read_number reads them: normalised, Western digits, digits apart from letters."""
+    return _TOKEN.findall(to_western_digits(normalize(text)))
+
+
 _CENTURY = {normalize(w) for w in "القرن قرن للقرن بالقرن".split()}
 
 
-def _read_number(tokens: list[str], i: int) -> tuple[Quantity | None, int]:
+def is_ordinal(word: str) -> bool:
+    """Whether a normalised word is an ordinal (الرابعة, third), which numbers a place in a row, not a count."""
+    return word in _EN_ORDINALS or _arabic_word(word, _AR_ORDINALS) is not None
+
+
+def read_number(tokens: list[str], i: int) -> tuple[Quantity | None, int]:
     """The number starting at token i (if any), and the index after it."""
     token = tokens[i]
     time = re.fullmatch(r"(\d{1,2})\.([0-5]\d)", token)

@@ -227,18 +227,19 @@ class Comparison:
     articles: tuple[Article, ...]
     shared: tuple[Claim, ...]  # reported by two or more articles, most widely reported first
     unique: tuple[Claim, ...]  # reported by one article
-    numbers: tuple[NumberDifference, ...]  # shared claims whose numbers differ by article
+    numbers: tuple[NumberDifference, ...]  # quantities, dates and ordinals the articles give differently
     quotes: tuple[Quote, ...]
     copies: tuple[tuple[int, ...], ...] = ()  # articles that carry one text (a re-post, one wire copy): 2 or more each
 
 
 @dataclass(frozen=True)
 class NumberDifference:
-    """A claim whose articles give different numbers for the same thing."""
+    """Numbers for one thing that cannot all be true, with the sentences that give them (the claim's reports)."""
 
     claim: Claim
     values: dict[int, list[str]]  # article index -> its numbers, as written
     running: bool = False  # a count that rose from report to report as time went on (a running toll), not a contradiction
+    quantity: str = ""  # what the numbers count: killed, wounded (", since": a total since an earlier date), a unit, "date"
 
 
 @dataclass(frozen=True)

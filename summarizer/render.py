@@ -257,6 +257,18 @@ def _by_outlet(c: Comparison) -> dict[str, list[Claim]]:
     return {outlet: sorted(found[outlet], key=lambda x: (x.reports[0][0], x.reports[0][1].position)) for outlet in sorted(found, key=order.index)}
 
 
+_TOLL_LABELS = {"killed": "people killed", "wounded": "people wounded", "arrested": "people arrested", "missing": "people missing",
+                "displaced": "people displaced", "%": "a share (per cent)", "date": "the date of one event (the month)",
+                "ordinal": "the order of one thing (first, second …)"}
+
+
+def quantity_label(quantity: str) -> str:
+    """What a number difference counts, in words: "people killed, a total since an earlier date", "counted in «مقعد»"."""
+    base, _, scope = quantity.partition(", ")
+    label = _TOLL_LABELS.get(base) or f"counted in «{base}»"
+    return label + {"since": ", a total since an earlier date", "in all": ", the whole of which a part is counted"}.get(scope, "")
+
+
 def comparison_markdown(c: Comparison, story_id: str, title: str, english: dict[str, str], notes: list[str]) -> str:
     """The comparison as Markdown; `english` maps Arabic sentences to their translations (may be empty)."""
     def say(text: str) -> str:
@@ -287,15 +299,16 @@ def comparison_markdown(c: Comparison, story_id: str, title: str, english: dict[
         lines += [f"### {escape_md(outlet)}", ""] + [f"- {_cites([a + 1 for a in x.articles], 'art')} {say(x.text)}" for x in claims] + [""]
     lines += ["## Numbers that differ", ""]
     if not c.numbers:
-        lines.append("None found among the shared facts.")
+        lines.append("None found.")
     for d in c.numbers:
         if d.running:
             steps = " → ".join(f"{escape_md(', '.join(v))} ({_who(c, a)}, {escape_md(_when(c.articles[a]))})"
                                for a, v in sorted(d.values.items(), key=lambda item: c.articles[item[0]].published_at or ""))
-            lines.append(f"- {say(d.claim.text)} — a running toll, rising from report to report: {steps}")
+            lines.append(f"- **{escape_md(quantity_label(d.quantity))}**: a running toll, rising from report to report: {steps}")
         else:
             side = "; ".join(f"{_who(c, a)}: {escape_md(', '.join(v) or '—')}" for a, v in sorted(d.values.items()))
-            lines.append(f"- {say(d.claim.text)} — {side}")
+            lines.append(f"- **{escape_md(quantity_label(d.quantity))}**: {side}")
+        lines += [f"  - {_who(c, a)}: {say(candidate.text)}" for a, candidate in d.claim.reports]  # where each says it
     lines += ["", "## Quotes", ""]
     for q in c.quotes:
         lines.append(f"- {_who(c, q.article)} quotes {escape_md(q.speaker or 'an unnamed speaker')}: {say(q.text)}")
@@ -326,7 +339,8 @@ def comparison_dict(c: Comparison, story_id: str, title: str, english: dict[str,
         "shared": [claim(x) for x in c.shared],
         "unique": [claim(x) for x in c.unique],
         "only_one_outlet": {outlet: [claim(x) for x in claims] for outlet, claims in _by_outlet(c).items()},
-        "numbers_differ": [{"claim": claim(d.claim), "by_article": {str(a + 1): v for a, v in sorted(d.values.items())}, "running_toll": d.running}
-                           for d in c.numbers],
+        "numbers_differ": [{"quantity": d.quantity, "about": quantity_label(d.quantity),
+                            "reports": [{"article": a + 1, "sentence": r.text, "en": english.get(r.text)} for a, r in d.claim.reports],
+                            "by_article": {str(a + 1): v for a, v in sorted(d.values.items())}, "running_toll": d.running} for d in c.numbers],
         "quotes": [{"article": q.article + 1, "speaker": q.speaker, "ar": q.text, "en": english.get(q.text)} for q in c.quotes],
     }

@@ -151,7 +151,7 @@ def test_each_outlet_s_own_wording_with_linked_marks(runner, seeds_dir, tmp_path
 
 
 def test_articles_that_number_a_thing_differently_are_a_disagreement(seeds_dir):
-    from summarizer.compare import _ordinal_differences
+    from summarizer.disagreements import ordinal_differences
     from summarizer.pipeline import load_articles
     from summarizer.settings import Settings
     from summarizer.summarize import candidates
@@ -161,11 +161,11 @@ def test_articles_that_number_a_thing_differently_are_a_disagreement(seeds_dir):
 
     # "The first in 24 years" agrees with "the second": only a plain first against a plain second disagrees.
     since = [article(0, "وصل بوتين في أول زيارة منذ 24 عاما إلى بيونغ يانغ اليوم."), article(1, "وهذه الزيارة الثانية لكوريا الشمالية التي يقوم بها بوتين.")]
-    assert _ordinal_differences(candidates(since)) == []
+    assert ordinal_differences(candidates(since), 2) == []
     # Sadr first, Fatah second in one article; the other names only the second place: nothing disagrees.
     places = [article(0, "وفازت كتلة الصدر بالمركز الأول وجاءت كتلة الفتح في المركز الثاني في الانتخابات."),
               article(1, "وحلت كتلة الفتح في المركز الثاني في الانتخابات البرلمانية الأخيرة.")]
-    assert _ordinal_differences(candidates(places)) == []
+    assert ordinal_differences(candidates(places), 2) == []
     articles = [a for a in load_articles([str(seeds_dir)], Settings.resolve(env={})) if isinstance(a, Article)][:4]
     c = compare(articles)
     visits = [d.values for d in c.numbers if "الزيارة الثانية" in " ".join(r.text for _, r in d.claim.reports)]
