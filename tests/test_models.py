@@ -623,7 +623,8 @@ def test_import_under_any_name_reads_the_kind_and_claims_no_revision(runner, tmp
     assert runner.invoke(app, ["models", "verify", "local/tiny-causal"]).exit_code == 0
     result = runner.invoke(app, ["brief", str(seeds_dir), "--translator", "my-mt", "--out", str(tmp_path / "out"), "-q"])
     assert result.exit_code == 0, result.output
-    data = json.loads(next((tmp_path / "out").glob("*.json")).read_text(encoding="utf-8"))
+    (briefing,) = (tmp_path / "out").glob("briefing-*[0-9].json")  # not the .run.json beside it
+    data = json.loads(briefing.read_text(encoding="utf-8"))
     (row,) = [m for m in data["models"] if m["name"] == "my-mt"]
     assert row["revision"] is None and row["provenance"].startswith("imported folder (fingerprint ")
     footer = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8").rsplit("Models: ", 1)[1]
