@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.arabic import count_letters, normalize, to_western_digits
-from summarizer.names import english_names, has_counterpart, names_without_counterpart, source_orphans
+from summarizer.names import dictionary_word, english_names, has_counterpart, names_without_counterpart, sounds_like_nothing, source_orphans
 from summarizer.quantities import missing_and_extra
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -75,10 +75,15 @@ def numbers(text: str) -> list[str]:
 def negation_ar(text: str, against_english: bool = True) -> str:
     """'strong', 'weak' or '' : the strongest negation an Arabic sentence has (see _AR_STRONG); against English, less
     the negations English says without one ("not only … but", "at least")."""
+    return _negations_ar(text, against_english)[0]
+
+
+def _negations_ar(text: str, against_english: bool = True) -> tuple[str, int]:
+    """An Arabic sentence's strongest negation ('strong', 'weak' or '') and how many it says: its strong and weak
+    markers, a word each (one pass for both, as check_translation asks for both)."""
     words = _negating_words(text, against_english)
-    if _strong_markers_ar(words):
-        return "strong"
-    return "weak" if _weak_markers_ar(words) else ""
+    strong, weak = _strong_markers_ar(words), _weak_markers_ar(words)
+    return ("strong" if strong else "weak" if weak else ""), len(strong) + len(weak)
 
 
 def _negating_words(text: str, against_english: bool) -> list[str]:
@@ -105,12 +110,6 @@ def negation_en(text: str) -> str:
     """'strong', 'weak' or '': the strongest negation an English sentence has."""
     text = _EN_NOT_NEGATION.sub(" ", text)
     return "strong" if _EN_STRONG.search(text) else "weak" if _EN_WEAK.search(text) else ""
-
-
-def _negations_ar(text: str) -> int:
-    """How many negations an Arabic sentence says against English: its strong and weak markers, a word each."""
-    words = _negating_words(text, against_english=True)
-    return len(_strong_markers_ar(words)) + len(_weak_markers_ar(words))
 
 
 def _negations_en(text: str) -> int:
@@ -143,18 +142,22 @@ def check_translation(source: str, target: str, glossary: Glossary | None = None
         flags.append(Flag("number", f"number missing: {', '.join(missing)}"))
     elif extra:
         flags.append(Flag("number", f"number not in source: {', '.join(extra)}"))
-    # A name with no counterpart counts only when a name-like word of the source also went missing: a
-    # capitalised word the source translates (Hurricane, إعصار) leaves nothing of the source behind.
-    strangers = names_without_counterpart(source, target)
+    # A name with no counterpart counts when a name-like word of the source also went missing, or when no source
+    # word sounds even loosely like it. A capitalised common word (Hurricane) counts for neither: the source may
+    # translate it (إعصار). A name the source translates instead of spelling it (القدس, Jerusalem) is a false alarm.
+    glossary_names = {w.lower() for name in glossary.swapped_in(source, target) for w in name.split()} if glossary is not None else set()
+    strangers = [w for w in names_without_counterpart(source, target) if not dictionary_word(w) and w.lower() not in glossary_names]
     orphans = source_orphans(source, target) if strangers else []
     if strangers and orphans:
         flags.append(Flag("name", f"name not in source: {', '.join(strangers)} (the source's {', '.join(orphans)} has no counterpart)"))
-    source_negation, target_negation = negation_ar(source), negation_en(target)
+    elif unheard := [w for w in strangers if sounds_like_nothing(w, source)]:
+        flags.append(Flag("name", f"name not in source: {', '.join(unheard)} (nothing in the source sounds like it)"))
+    (source_negation, source_count), target_negation = _negations_ar(source), negation_en(target)
     if source_negation == "strong" and not target_negation:
         flags.append(Flag("negation", "negation lost: the source says not, the translation does not"))
     elif target_negation == "strong" and not source_negation:
         flags.append(Flag("negation", "negation added: the translation says not, the source does not"))
-    elif target_negation == "strong" and source_negation and _negations_en(target) > _negations_ar(source):
+    elif target_negation == "strong" and source_negation and _negations_en(target) > source_count:
         # Each negation of the source (لم, غير, دون…) may be one "not" (or "no", "without"): a "not" beyond them is new.
         flags.append(Flag("negation", "negation added: the translation negates more often than the source"))
     if glossary is not None:
@@ -229,12 +232,16 @@ class Glossary:
 
     def unexpected(self, source: str, target: str) -> list[str]:
         """Flags for glossary names in the translation whose Arabic the source lacks (a name swapped in)."""
+        return [f"name not in source: {name} (a glossary name)" for name in self.swapped_in(source, target)]
+
+    def swapped_in(self, source: str, target: str) -> list[str]:
+        """Glossary names in the translation whose Arabic the source lacks."""
         norm = normalize(source)
         present = [t.english.lower() for t in self.terms if re.search(rf"(?<!\w)(?:و|ب|ل|ف|ال)?{re.escape(t.arabic)}(?!\w)", norm)]
-        flags = []
+        names: list[str] = []
         for term in self.terms:
             name = term.english.lower()
             swapped_in = re.search(rf"\b{re.escape(term.english)}\b", target, re.IGNORECASE) and not any(name in p or p in name for p in present)
-            if swapped_in and not any(name in f.lower() for f in flags):  # "Putin" inside an already flagged "Vladimir Putin"
-                flags.append(f"name not in source: {term.english} (a glossary name)")
-        return flags
+            if swapped_in and not any(name in n.lower() for n in names):  # "Putin" inside an already found "Vladimir Putin"
+                names.append(term.english)
+        return names

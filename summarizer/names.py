@@ -18,7 +18,7 @@ from summarizer.arabic import WORD, light_stem, normalize, strip_marks
 
 # English letters and digraphs to sound classes. g matches ج, غ and ق/ك (Gaza غزة, Georgia جورجيا, Google جوجل).
 _EN_DIGRAPHS = (("sch", "S"), ("tch", "S"), ("sh", "S"), ("ch", "S"), ("th", "T"), ("kh", "K"), ("ph", "F"), ("ck", "K"), ("qu", "K"), ("dh", "D"), ("zh", "J"))
-_EN_LETTERS = dict(zip("bcdfgjklmnpqrstvxz", "BKDFGJKLMNBKRSTFKS"))
+_EN_LETTERS = dict(zip("bcdfgjklmnpqrstvz", "BKDFGJKLMNBKRSTFS")) | {"x": "KS"}  # x is written كس (تكساس)
 _AR_LETTERS = dict(zip("بتثجحخدذرزسشصضطظغفقكلمنپچڤگ", "BTTJ.KDDRSSSSDTDGFKKLMNBSFG"))
 _SAME = {("G", "J"), ("J", "G"), ("G", "K"), ("K", "G"), ("S", "T"), ("T", "S"), ("D", "T"), ("T", "D"), ("B", "F"), ("F", "B")}
 _GLUED = ("وال", "بال", "لل", "فال", "كال", "ال", "و", "ب", "ل", "ف")
@@ -30,6 +30,7 @@ _NOT_NAMES = set(
 )
 _ENGLISH_NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]*[a-z][a-zA-Z'’-]*\b")
 MATCH = 0.67  # share of a name's skeleton that must line up with a source word's
+LOOSE = 0.6  # a name less alike than this to every source word (its endings off too) sounds like nothing there
 ORPHAN_ZIPF = 2.5  # Arabic words rarer than this (Zipf) may be names: transliterations are rare
 COMMON = 4.5  # Zipf frequency from which a capitalised word is also a common word (Ocean, National)
 
@@ -40,6 +41,8 @@ def skeleton_en(word: str) -> str:
     if text.startswith("gh"):
         text = "g" + text[2:]  # Ghana, Ghazi: غ; elsewhere gh is mostly silent (Willoughby, Hugh)
     text = text.replace("gh", "")
+    if text.startswith("x"):
+        text = "s" + text[1:]  # a first x mostly says s, z or sh (Xinhua, Xi, Xerox)
     out, i = [], 0
     while i < len(text):
         for digraph, cls in _EN_DIGRAPHS:
@@ -275,6 +278,49 @@ def _readings(word: str) -> set[str]:
                 if core.endswith("ت"):  # the feminine ة is written ت before an ending (مؤسستنا, أغنيتان)
                     found.add(core[:-1] + "ة")
     return found
+
+
+# Endings English puts on a name where Arabic has its own (Korean كورية, Javanese جاوية, Olympics الأولمبية).
+_NAME_ENDINGS = ("ians", "ian", "ans", "an", "ese", "ish", "ics", "ic", "ism", "ity", "s")
+# English inflections and British spellings, undone before a word is looked up in the (American) dictionary.
+_INFLECTIONS = (("es", ""), ("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"))
+_BRITISH = (("isation", "ization"), ("ise", "ize"), ("ised", "ized"), ("ising", "izing"), ("our", "or"))
+
+
+def sounds_like_nothing(name: str, source: str) -> bool:
+    """Whether no word of the Arabic source sounds even loosely like this English name (LOOSE), nor like it less an
+    ending English adds (Korean, Olympics): a name the source does not say, not one spelt another way."""
+    bare = re.sub(r"['’]s$", "", name)
+    forms = {skeleton_en(bare)} | {skeleton_en(bare[: -len(e)]) for e in _NAME_ENDINGS if bare.lower().endswith(e) and len(bare) - len(e) >= 3}
+    return not any(_alike(form, s) >= LOOSE for form in forms - {""} for s in _source_skeletons(source))
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    """Webster's Second (english-words, public domain), as written: common words in lower case, names capitalised."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2"], alpha=True))
+
+
+@lru_cache(maxsize=65536)
+def dictionary_word(word: str) -> bool:
+    """Whether a capitalised English word is also a common word (Hurricane, Harbour, Editing, Saltwater): such a word
+    can be a translation of the source's word (إعصار), not a name spelt from it."""
+    words = _dictionary()
+    lower = re.sub(r"['’]s$", "", word).lower()
+    if "-" in lower:
+        return all(dictionary_word(part) for part in lower.split("-") if part)
+
+    def known(w: str) -> bool:
+        forms = {w} | {w[: len(w) - len(end)] + add for end, add in _INFLECTIONS if w.endswith(end) and len(w) - len(end) >= 3}
+        if w.endswith("s") and not w.endswith(("is", "us", "ss")):  # not Paris → pari
+            forms.add(w[:-1])
+        forms |= {f.replace(british, american) for f in forms for british, american in _BRITISH if british in f}
+        return bool(forms & words)
+
+    # Two words written as one (saltwater), each of four letters or more.
+    return known(lower) or any(lower[:k] in words and known(lower[k:]) for k in range(4, len(lower) - 3))
 
 
 def names_without_counterpart(source: str, target: str) -> list[str]:

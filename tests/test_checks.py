@@ -15,7 +15,7 @@ from summarizer.faithfulness import (
     negation_ar,
     negation_en,
 )
-from summarizer.names import has_counterpart, names_without_counterpart, source_orphans, source_words
+from summarizer.names import dictionary_word, has_counterpart, names_without_counterpart, source_orphans, source_words
 from summarizer.quantities import missing_and_extra, quantities
 
 GLOSSARY = Glossary.load(Path(__file__).resolve().parent.parent / "models" / "glossary.tsv")
@@ -148,6 +148,19 @@ def test_names_match_by_sound_and_places_by_country():
     assert source_orphans("حاول المتفاوضون تصحيح الوضع وفازت متزلّجة", "Negotiators tried to fix it and a skier won") == []
     assert source_orphans("حاول المتفاوضون تصحيح الوضع", "Lewandowski tried to fix it") == []
     assert source_orphans("حاول بريجنسكي تصحيح الوضع", "Lewandowski tried to fix it") == ["بريجنسكي"]
+
+
+def test_a_name_no_source_word_sounds_like_is_flagged_a_common_word_is_not():
+    source = "وصل الرئيس إلى باريس أمس."  # باريس is a common word: swapped out, it leaves no rare word behind
+    assert check_translation(source, "The president arrived in Paris yesterday.") == []
+    flags = check_translation(source, "The president arrived in Madrid yesterday.")
+    assert [(f.check, f.detail) for f in flags] == [("name", "name not in source: Madrid (nothing in the source sounds like it)")]
+    assert check_translation("قال مسؤول كوري إن الوضع هادئ.", "A Korean official said the situation was calm.") == []  # -an: كوري
+    assert check_translation("ضرب الإعصار الساحل.", "The Hurricane hit the coast.") == []  # a common word, translated
+    assert [dictionary_word(w) for w in ("Hurricane", "Harbour", "Editing", "Saltwater", "Bed-bugs")] == [True] * 5
+    assert [dictionary_word(w) for w in ("Paris", "Madrid", "Jochemsen", "Brzezinski")] == [False] * 4
+    # x: كس inside a word (تكساس), s or sh at its start (شينخوا for Xinhua)
+    assert check_translation("قالت وكالة شينخوا إن العاصفة ضربت تكساس.", "The Xinhua agency said the storm hit Texas.") == []
 
 
 def test_length_is_compared_in_letters():
