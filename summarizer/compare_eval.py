@@ -41,10 +41,10 @@ def read_gold(path: Path) -> list[dict]:
     return [json.loads(line) for line in json_lines(path.read_text(encoding="utf-8")) if line.strip()]
 
 
-def score_story(record: dict, articles: dict[str, Article], claim_similarity: float | None = None) -> StoryScore:
-    """Run the comparison on the story's articles (in the gold's order) and score it."""
+def score_story(record: dict, articles: dict[str, Article], **parameters: float) -> StoryScore:
+    """Run the comparison on the story's articles (in the gold's order), with compare's parameters if given, and score it."""
     members = [articles[i] for i in record["articles"] if i in articles]
-    result = compare(members) if claim_similarity is None else compare(members, claim_similarity)
+    result = compare(members, **parameters)
     gold_sentences = _gold_sentences(record)
     score = StoryScore(record["story"])
     gold, listed = set(), set()

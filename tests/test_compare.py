@@ -180,7 +180,7 @@ def test_one_speakers_two_statements_are_two_claims(seeds_dir):
     c = compare(articles)
     kremlin = [[r.text for _, r in claim.reports] for claim in c.shared if any("الكرملين" in r.text for _, r in claim.reports)]
     # "Cooperation in all areas" (two articles say it) is one claim; "important documents will be signed" is not part of it.
-    assert any(all("المجالات" in t for t in texts) and len(texts) == 2 for texts in kremlin)
+    assert any(sum("المجالات" in t for t in texts) == 2 for texts in kremlin)
     assert not any(any("وثائق مهمة" in t for t in texts) and any("المجالات" in t for t in texts) for texts in kremlin)
 
 
@@ -240,3 +240,16 @@ def test_a_counted_noun_in_the_accusative_counts_the_same_thing():
              article("b", "Outlet B", "وحصلت قائمة سائرون على 54 مقعدا في البرلمان العراقي الجديد بعد فرز الأصوات.\n\nوتجمع أنصار القائمة في بغداد.")]
     (difference,) = compare(story).numbers  # مقعد and مقعدا (the alif of a noun counted by 11-99) are one word
     assert difference.values == {0: ["101"], 1: ["54"]}
+
+
+def test_sentence_embeddings_see_a_paraphrase_that_shares_few_words():
+    from summarizer import embeddings
+
+    released = "أفرجت السلطات الإسرائيلية عن الجندي بعد تسعة أشهر في السجن."
+    freed = "أطلق الجيش سراح الجندي الذي أمضى تسعة أشهر خلف القضبان."
+    unrelated = "ارتفعت أسعار النفط في الأسواق العالمية مع تراجع المخزونات."
+    vectors = embeddings.embed([released, freed, unrelated])
+    assert vectors.shape[0] == 3 and abs(float(vectors[0] @ vectors[0]) - 1) < 1e-4
+    alike = embeddings.similarities([released, freed, unrelated])
+    assert alike[0, 1] > alike[0, 2] and alike[0, 1] > 0
+    assert (embeddings.embed([freed]) == vectors[1]).all()  # from memory, the same
