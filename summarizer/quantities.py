@@ -131,9 +131,22 @@ def _roman(match: re.Match) -> str:
     return str(sum(-v if v < w else v for v, w in zip(values, values[1:] + [0])))
 
 
+# Money in English shorthand: £125m, $40k (m is metres elsewhere: a 25m wall).
+_MONEY_SCALE = re.compile(r"([£$€]\s?\d+(?:[.,]\d+)*)\s?([mk])\b")
+_MONEY_SCALES = {"m": " million", "k": " thousand"}
+# A span of years with the second's century left off: 1950-53 is 1950 to 1953.
+_YEAR_SPAN = re.compile(r"\b(1[5-9]|20)(\d\d)([-–])(\d\d)\b")
+
+
+def _year_span(match: re.Match) -> str:
+    century, first, dash, second = match.groups()
+    return match.group(0) if second <= first else f"{century}{first}{dash}{century}{second}"
+
+
 def quantities(text: str) -> list[Quantity]:
     """The numbers of an Arabic or English text, in order, as values."""
     text = _ROMAN.sub(_roman, _ARABIC_DECIMAL_COMMA.sub(",", _SUPERSCRIPTS.sub("", text)))
+    text = _YEAR_SPAN.sub(_year_span, _MONEY_SCALE.sub(lambda m: m.group(1) + _MONEY_SCALES[m.group(2)], text))
     tokens = words(text)
     found: list[Quantity] = []
     i = 0
@@ -154,6 +167,7 @@ def words(text: str) -> list[str]:
 
 
 _CENTURY = {normalize(w) for w in "القرن قرن للقرن بالقرن".split()}
+_AR_DAY_TIMES = {normalize(w) for w in "صباحا صباحاً مساء مساءً ظهرا ظهراً عصرا عصراً فجرا فجراً ليلا ليلاً".split()}
 
 
 def is_ordinal(word: str) -> bool:
@@ -165,8 +179,9 @@ def read_number(tokens: list[str], i: int) -> tuple[Quantity | None, int]:
     """The number starting at token i (if any), and the index after it."""
     token = tokens[i]
     time = re.fullmatch(r"(\d{1,2})\.([0-5]\d)", token)
-    if time and i + 1 < len(tokens) and tokens[i + 1] in ("am", "pm", "a", "p"):  # 5.30pm is 5:30
-        return Quantity(_value(int(time.group(1)) + int(time.group(2)) / 60)), i + 1
+    if time and i + 1 < len(tokens) and (tokens[i + 1] in ("am", "pm", "a", "p") or tokens[i + 1] in _AR_DAY_TIMES):
+        # 5.30pm and 7.55 صباحا are 5:30 and 7:55; the other side may give the time plainly (7.55), the second reading.
+        return Quantity(_value(int(time.group(1)) + int(time.group(2)) / 60), other=_value(float(token))), i + 1
     if re.fullmatch(r"\d{1,2}", token) and i + 2 < len(tokens) and tokens[i + 1] == ":" and re.fullmatch(r"\d\d", tokens[i + 2]):
         minutes = tokens[i + 2]  # a time: 12:00 is 12 o'clock (12.00 in English), 8:30 is 8.5
         return Quantity(_value(int(token) + int(minutes) / 60)), i + 3

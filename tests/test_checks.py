@@ -68,12 +68,22 @@ def test_numbers_compare_as_values_and_duals_prove_nothing():
         ("سوق بقيمة 2.8 مليار جنيه", "a £2.8bn market"),
         ("في ثلاثينيات القرن العشرين", "in the 1930s"),  # a decade's century is in its years
         ("في الساعة 5:30 مساءً", "at 5.30pm"),
+        ("في الساعة 7.55 صباحًا", "at 7.55am"),  # a time both ways
+        ("في الساعة 7.55 صباحًا", "at 7.55"),
+        ("مقابل 125 مليون جنيه", "for £125m"),  # money in shorthand
+        ("الحرب الكورية من 1950 وحتى 1953", "the 1950-53 Korean War"),  # a span of years, the century left off
         ("كانت الهزيمة الثالثة للفريق", "It was a third defeat for the team"),
         ("منذ القرن التاسع عشر", "since the 1800s"),  # a century by its hundreds
     ],
 )
 def test_numbers_written_another_way_match(source, target):
     assert missing_and_extra(source, target) == ([], [])
+
+
+def test_shorthand_is_read_only_where_it_is_shorthand():
+    assert missing_and_extra("جدار طوله 25 مترا", "a 25m wall") == ([], [])  # m is metres without a currency
+    assert missing_and_extra("مقابل 125 ألف جنيه", "for £125m") == (["125 الف"], ["125 million"])
+    assert missing_and_extra("موسم 2017", "the 2017-18 season") == ([], ["2018"])
 
 
 def test_numbers_that_are_names_or_adjectives_here_are_not_missing():
