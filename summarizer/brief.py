@@ -129,7 +129,7 @@ def build_comparison(articles: list[Article], settings: Settings, registry: Regi
         chosen = by_coverage(stories)[0]
     if len(chosen.articles) < 2:
         raise InputError(f"story {chosen.id} has one article: nothing to compare")
-    result = compare(list(chosen.articles))
+    result = compare(list(chosen.articles), cache=cache)
     texts = [c.text for c in result.shared + result.unique] + [r.text for c in result.shared + tuple(d.claim for d in result.numbers) for _, r in c.reports]
     texts += [q.text for q in result.quotes]
     english, missing = english_of(texts, registry, cache)

@@ -20,6 +20,7 @@ import numpy as np
 
 from summarizer import embeddings
 from summarizer.arabic import light_stem, normalize
+from summarizer.cache import ResultCache
 from summarizer.disagreements import date_differences, number_differences, ordinal_differences
 from summarizer.records import Article, Candidate, Claim, Comparison, Quote
 from summarizer.speakers import speaker_of
@@ -46,10 +47,12 @@ COPY_SHARE = 0.8
 _RUN = 5
 
 
-def compare(articles: list[Article], claim_similarity: float | None = None, meaning_share: float = MEANING_SHARE) -> Comparison:
+def compare(articles: list[Article], claim_similarity: float | None = None, meaning_share: float = MEANING_SHARE,
+            cache: ResultCache | None = None) -> Comparison:
     """Align the articles' sentences into claims and sort them into what is shared, unique, or disputed.
 
     By shared words alone where the embeddings cannot run (embeddings.available()), at that method's own threshold.
+    The sentences' embeddings are kept in the result cache, if one is given.
     """
     if meaning_share and not embeddings.available():
         meaning_share = 0.0
@@ -58,7 +61,7 @@ def compare(articles: list[Article], claim_similarity: float | None = None, mean
     pool = candidates(articles)
     similarity = similarities(_within_story([text_vector(c.text) for c in pool]))
     if meaning_share:
-        similarity = (1 - meaning_share) * similarity + meaning_share * embeddings.similarities([c.text for c in pool])
+        similarity = (1 - meaning_share) * similarity + meaning_share * embeddings.similarities([c.text for c in pool], cache)
     similarity *= _same_quotes(pool)
     copied = copies(articles)
     text_of = {a: k for k, group in enumerate(copied) for a in group}  # article -> its copy group (others: their own)

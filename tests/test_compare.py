@@ -276,3 +276,22 @@ def test_where_the_embeddings_do_not_run_claims_are_aligned_by_words_at_their_ow
     assert compare(articles) != words_alone  # here the embeddings run and change the claims
     monkeypatch.setattr(embeddings, "available", lambda: False)
     assert compare(articles) == words_alone
+
+
+def test_embeddings_are_kept_in_the_result_cache_exactly(tmp_path, monkeypatch):
+    from summarizer import embeddings
+    from summarizer.cache import ResultCache
+
+    texts = ["أفرجت السلطات عن الجندي بعد تسعة أشهر.", "ارتفعت أسعار النفط في الأسواق العالمية."]
+    embeddings.clear()
+    with ResultCache(tmp_path / "cache.sqlite") as cache:
+        first = embeddings.embed(texts, cache)
+    embeddings.clear()
+
+    def no_model():
+        raise AssertionError("embedded again")
+
+    monkeypatch.setattr(embeddings, "_model", no_model)
+    with ResultCache(tmp_path / "cache.sqlite") as cache:
+        assert (embeddings.embed(texts, cache) == first).all()  # from the file, float32 as computed
+    embeddings.clear()
