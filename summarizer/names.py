@@ -26,7 +26,10 @@ _GLUED = ("وال", "بال", "لل", "فال", "كال", "ال", "و", "ب", "�
 _NOT_NAMES = set(
     "i mr mrs ms dr prof sir mp mps president minister prime secretary general king queen prince sheikh emir "
     "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
+    "monday tuesday wednesday thursday friday saturday sunday "
+    # and as English abbreviates them: Lt Col, Det Insp, Nov, Oct
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun "
+    "lt col gen maj capt cpl sgt det insp supt gov sen rep rev adm cmdr".split()
 )
 _ENGLISH_NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]*[a-z][a-zA-Z'’-]*\b")
 MATCH = 0.67  # share of a name's skeleton that must line up with a source word's
@@ -82,8 +85,9 @@ def _name_runs(text: str) -> list[list[str]]:
     end = -1
     for match in _ENGLISH_NAME.finditer(text):
         word = match.group(0)
-        lower = re.sub(r"['’]s$", "", word.lower()).strip("'’-")
-        if lower in _NOT_NAMES or len(skeleton_en(word)) < 2:
+        bare = re.sub(r"['’]s$", "", word)
+        lower = bare.lower().strip("'’-")
+        if lower in _NOT_NAMES or len(skeleton_en(word)) < 2 or bare.isupper():  # FBI's: an acronym, which Arabic spells out
             continue
         before = text[: match.start()].rstrip()
         # A sentence's first word; not after an initial or a title ("John F. Kennedy", "Dr. Moll").
@@ -140,7 +144,7 @@ def _source_places(source: str) -> frozenset[str]:
 def _english_place(words: list[str]) -> frozenset[str]:
     """Country codes an English place name or its adjective (Japanese, Swedish, Indian) may stand for."""
     english, _ = _places()
-    key = tuple(w.lower().replace(".", "") for w in words)
+    key = tuple(re.sub(r"['’]s$", "", w.lower()).replace(".", "") for w in words)  # Britain's: Britain
     if key in english:
         return english[key]
     if len(words) == 1 and len(key[0]) >= 4:
@@ -170,7 +174,7 @@ def _source_skeletons(source: str) -> tuple[str, ...]:
     # A name written as two Arabic words can be one English word (عبد الله → Abdullah, بيونغ يانغ → Pyongyang).
     pairs = {a + b for first, second in zip(singles, singles[1:]) for a in first for b in second}
     singles += [skeletons_ar(w) for w in written if w not in parted]  # and a word run together, as written
-    latin = {skeleton_en(w) for w in written if w.isascii()}
+    latin = {skeleton_en(w) for word in written for w in re.findall(r"[A-Za-z]+", word)}  # شركةInrupt: Inrupt too
     return tuple(sorted(set().union(*singles, pairs, latin) - {""}))
 
 

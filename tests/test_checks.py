@@ -195,6 +195,16 @@ def test_glossary_names_swapped_in_are_flagged():
     flags = check_translation("وصل الرئيس التركي إلى أنقرة.", "Turkish President Vladimir Putin arrived in Ankara.", GLOSSARY)
     assert [str(f) for f in flags if f.check == "name"] == ["name not in source: Vladimir Putin (a glossary name)"]
     assert check_translation("وصل فلاديمير بوتين إلى بيونغ يانغ.", "Vladimir Putin arrived in Pyongyang.", GLOSSARY) == []
+    # The source spells a glossary name another way (بيونج يانج): not swapped in, since it sounds there.
+    assert check_translation("وصل فلاديمير بوتين إلى بيونج يانج.", "Vladimir Putin arrived in Pyongyang.", GLOSSARY) == []
+
+
+def test_acronyms_abbreviations_possessives_and_latin_glued_to_arabic_are_no_strangers():
+    from summarizer.names import english_names
+
+    assert english_names("The FBI's inquiry, Lt Col Vann said on Nov 3.") == ["Vann"]  # acronym; title and month abbreviated
+    assert check_translation("قالت بريطانيا إن نجومها مطلوبون.", "Britain's stars are in demand, it said.") == []
+    assert names_without_counterpart("أسست شركةInrupt في لندن", "He founded Inrupt in London") == []  # شركةInrupt: no space
 
 
 def test_check_translation_cli(runner, tmp_path, monkeypatch):
