@@ -104,26 +104,36 @@ def _name_runs(text: str) -> list[list[str]]:
 
 @lru_cache(maxsize=1)
 def _places() -> tuple[dict[tuple[str, ...], frozenset[str]], dict[str, list[str]]]:
-    """English place names (lower-case words) to country codes; each code's Arabic names (normalised, no ال)."""
+    """English place names (lower-case words) to what they stand for: a country's code, or for a city (Beijing=بكين)
+    code=its Arabic name, so that a city is matched by itself, not by another city of its country; each code's Arabic
+    names (normalised, no ال)."""
     from summarizer.trips import places_by_name
 
     english: dict[tuple[str, ...], set[str]] = {}
     text = resources.files("summarizer").joinpath("data/places_en.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
-            code, names = line.split("\t")
+            codes, names = line.split("\t")
             for name in names.split("|"):
-                english.setdefault(tuple(name.lower().replace(".", "").split()), set()).add(code)
+                name, *spellings = name.split("=")
+                stands_for = {f"{code}={_bare(s)}" for code in codes.split() for s in spellings} or set(codes.split())  # IL PS: Jerusalem
+                english.setdefault(tuple(name.lower().replace(".", "").split()), set()).update(stands_for)
     arabic: dict[str, list[str]] = {}
     for name, codes in places_by_name().items():
-        joined = " ".join(name)
         for code in codes:
-            arabic.setdefault(code, []).append(joined[2:] if joined.startswith("ال") else joined)
+            arabic.setdefault(code, []).append(_bare(" ".join(name)))
     return {k: frozenset(v) for k, v in english.items()}, arabic
 
 
+def _bare(name: str) -> str:
+    """An Arabic place name normalised, without its article."""
+    name = normalize(name)
+    return name[2:] if name.startswith("ال") else name
+
+
 def _source_places(source: str) -> frozenset[str]:
-    """Country codes of the places (and their adjectives: الألمانية, اليابانيون) an Arabic text names."""
+    """Country codes of the places (and their adjectives: الألمانية, اليابانيون) an Arabic text names, and code=name of
+    each place it names (CN=بكين)."""
     _, arabic = _places()
     text = f" {normalize(source)} "
     words = set()
@@ -133,11 +143,8 @@ def _source_places(source: str) -> frozenset[str]:
     found = set()
     for code, names in arabic.items():
         for name in names:
-            if " " in name:
-                if name in text:
-                    found.add(code)
-            elif any(w.startswith(name) or (len(name) >= 4 and w.startswith(name[:-1])) for w in words):
-                found.add(code)
+            if name in text if " " in name else any(w.startswith(name) or (len(name) >= 4 and w.startswith(name[:-1])) for w in words):
+                found |= {code, f"{code}={name}"}  # the country, and the place itself (a city's English matches only it)
     return frozenset(found)
 
 

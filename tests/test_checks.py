@@ -272,3 +272,21 @@ def test_words_put_in_another_speaker_s_mouth_are_flagged():
     assert _summary_checks(moved, [said, other]) == ["speaker"]
     # The same speaker said more shortly is the same speaker.
     assert _summary_checks(said.replace("وزير الخارجية الروسي سيرغي لافروف", "لافروف"), [said, other]) == []
+
+
+def test_a_city_the_source_names_in_its_own_words_is_matched_by_itself_not_by_its_country():
+    def names(source: str, target: str) -> list[str]:
+        return [f.detail for f in check_translation(source, target) if f.check == "name"]
+
+    assert names("وصل الرئيس إلى بكين أمس.", "The president arrived in Beijing yesterday.") == []  # بكين: Peking, not a spelling
+    assert names("يعد مستقبل القدس من القضايا.", "The future of Jerusalem is one of the issues.") == []
+    assert names("وصل الرئيس إلى شنغهاي أمس.", "The president arrived in Beijing yesterday.") != []  # another city of China
+
+
+def test_every_city_of_the_english_place_list_is_spelt_as_the_arabic_list_has_it():
+    from summarizer.names import _places
+
+    english, arabic = _places()
+    cities = {place for places in english.values() for place in places if "=" in place}
+    assert len(cities) > 60
+    assert [c for c in cities if c.split("=")[1] not in arabic.get(c.split("=")[0], [])] == []
