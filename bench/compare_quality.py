@@ -103,15 +103,20 @@ def main() -> None:
     print("\n".join(lines[-3:]), file=sys.stderr)
 
 
-def timing_paragraph(articles: dict[str, Article]) -> str:
-    """How long one comparison takes on the biggest labelled story, by words alone and with the embeddings (cold: none
-    of its sentences embedded before), side by side in this run."""
-    story: dict[str, list[Article]] = defaultdict(list)
+def labelled_stories(articles: dict[str, Article]) -> dict[str, list[Article]]:
+    """The labelled windows' gold stories, each with its articles in file order."""
+    story_of: dict[str, list[Article]] = defaultdict(list)
     for path in GOLD_STORIES:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and (row := json.loads(line))["id"] in articles:
-                story[row["story"]].append(articles[row["id"]])
-    name, members = max(story.items(), key=lambda item: len(item[1]))
+                story_of[row["story"]].append(articles[row["id"]])
+    return story_of
+
+
+def timing_paragraph(articles: dict[str, Article]) -> str:
+    """How long one comparison takes on the biggest labelled story, by words alone and with the embeddings (cold: none
+    of its sentences embedded before), side by side in this run."""
+    name, members = max(labelled_stories(articles).items(), key=lambda item: len(item[1]))
     embeddings.clear()
     seconds = []
     for share in (0.0, MEANING_SHARE):
@@ -159,11 +164,7 @@ def partition_ceiling(records: list[dict]) -> tuple[float, float]:
 def copies_paragraph(articles: dict[str, Article], records: list[dict]) -> str:
     """What the copy finder puts together in the labelled windows' multi-article stories, and what the running-toll
     label says of the number differences found in the gold stories."""
-    story_of: dict[str, list[Article]] = defaultdict(list)
-    for path in GOLD_STORIES:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip() and (row := json.loads(line))["id"] in articles:
-                story_of[row["story"]].append(articles[row["id"]])
+    story_of = labelled_stories(articles)
     same = found_same = edited = cross_outlet = 0
     for members in (m for m in story_of.values() if len(m) > 1):
         together = {(group[i], group[j]) for group in copies(members) for i, j in itertools.combinations(range(len(group)), 2)}
@@ -188,12 +189,7 @@ def other_stories_paragraph(articles: dict[str, Article], records: list[dict]) -
     """The number differences the comparison finds in the labelled windows' other stories that several outlets cover:
     stories the rules were not written on, listed so that a reader can judge them (no gold says which are right)."""
     gold = {r["story"] for r in records}
-    story_of: dict[str, list[Article]] = defaultdict(list)
-    for path in GOLD_STORIES:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip() and (row := json.loads(line))["id"] in articles and row["story"] not in gold:
-                story_of[row["story"]].append(articles[row["id"]])
-    stories = {k: m for k, m in story_of.items() if len({a.outlet for a in m}) > 1}
+    stories = {k: m for k, m in labelled_stories(articles).items() if k not in gold and len({a.outlet for a in m}) > 1}
     found = []
     for story, members in stories.items():
         for d in compare(members).numbers:

@@ -323,10 +323,10 @@ WHY_MISSED = """**Why some rows stay low, and what would catch them.**
   name-like source word (rarer than Zipf 2.5 in Arabic) is left without a counterpart, or no source word sounds
   even loosely like it (consonant skeletons at most 40% apart, its -ian/-ese/-s ending taken off too). The
   misses are swapped-in names that are also English words (Jordan, May, Bill) or that sound loosely like some
-  other source word (short names have many neighbours); the extra false alarms are names the source
-  translates rather than spells (القدس for Jerusalem, الدار البيضاء for Casablanca, يهود for Jews). Tighter
-  skeletons catch more swaps and flag more clean lines along the same curve. A bilingual name list (exonyms
-  beside the glossary) or a transliteration model would catch the rest.
+  other source word (short names have many neighbours); the false alarms left are names the source translates
+  rather than spells (يهود for Jews, المسيحية for Christianity; capitals and main cities, Beijing for بكين, are
+  in the place list) and foreign words (Medecines Sans Frontieres). Tighter skeletons catch more swaps and flag
+  more clean lines along the same curve. A bigger bilingual name list or a transliteration model would catch the rest.
 - *Negation added / removed*: the check compares whether each side has a negation, and, where the English says
   "not", how many: the English's not, never, n't, no, none, nothing, neither, without, fail, lack, refuse, deny,
   absent, unable and prevent (not "nor", which goes on with a negation already said; not "or not", "not

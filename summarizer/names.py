@@ -31,6 +31,7 @@ _NOT_NAMES = set(
     "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun "
     "lt col gen maj capt cpl sgt det insp supt gov sen rep rev adm cmdr".split()
 )
+_POSSESSIVE = re.compile(r"['’]s$")  # Britain's, FBI's
 _ENGLISH_NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]*[a-z][a-zA-Z'’-]*\b")
 MATCH = 0.67  # share of a name's skeleton that must line up with a source word's
 LOOSE = 0.6  # a name less alike than this to every source word (its endings off too) sounds like nothing there
@@ -40,7 +41,7 @@ COMMON = 4.5  # Zipf frequency from which a capitalised word is also a common wo
 
 def skeleton_en(word: str) -> str:
     """The consonant sound classes of an English word."""
-    text = re.sub(r"['’]s$", "", word.lower()).replace("'", "").replace("’", "")
+    text = _POSSESSIVE.sub("", word.lower()).replace("'", "").replace("’", "")
     if text.startswith("gh"):
         text = "g" + text[2:]  # Ghana, Ghazi: غ; elsewhere gh is mostly silent (Willoughby, Hugh)
     text = text.replace("gh", "")
@@ -85,7 +86,7 @@ def _name_runs(text: str) -> list[list[str]]:
     end = -1
     for match in _ENGLISH_NAME.finditer(text):
         word = match.group(0)
-        bare = re.sub(r"['’]s$", "", word)
+        bare = _POSSESSIVE.sub("", word)
         lower = bare.lower().strip("'’-")
         if lower in _NOT_NAMES or len(skeleton_en(word)) < 2 or bare.isupper():  # FBI's: an acronym, which Arabic spells out
             continue
@@ -143,7 +144,9 @@ def _source_places(source: str) -> frozenset[str]:
     found = set()
     for code, names in arabic.items():
         for name in names:
-            if name in text if " " in name else any(w.startswith(name) or (len(name) >= 4 and w.startswith(name[:-1])) for w in words):
+            # A name of two words as written; of one, as a word's start (الألمانية, and its last letter off: اليابانيون).
+            named = name in text if " " in name else any(w.startswith(name) or (len(name) >= 4 and w.startswith(name[:-1])) for w in words)
+            if named:
                 found |= {code, f"{code}={name}"}  # the country, and the place itself (a city's English matches only it)
     return frozenset(found)
 
@@ -151,7 +154,7 @@ def _source_places(source: str) -> frozenset[str]:
 def _english_place(words: list[str]) -> frozenset[str]:
     """Country codes an English place name or its adjective (Japanese, Swedish, Indian) may stand for."""
     english, _ = _places()
-    key = tuple(re.sub(r"['’]s$", "", w.lower()).replace(".", "") for w in words)  # Britain's: Britain
+    key = tuple(_POSSESSIVE.sub("", w.lower()).replace(".", "") for w in words)  # Britain's: Britain
     if key in english:
         return english[key]
     if len(words) == 1 and len(key[0]) >= 4:
@@ -301,7 +304,7 @@ _BRITISH = (("isation", "ization"), ("ise", "ize"), ("ised", "ized"), ("ising", 
 def sounds_like_nothing(name: str, source: str) -> bool:
     """Whether no word of the Arabic source sounds even loosely like this English name (LOOSE), nor like it less an
     ending English adds (Korean, Olympics): a name the source does not say, not one spelt another way."""
-    bare = re.sub(r"['’]s$", "", name)
+    bare = _POSSESSIVE.sub("", name)
     forms = {skeleton_en(bare)} | {skeleton_en(bare[: -len(e)]) for e in _NAME_ENDINGS if bare.lower().endswith(e) and len(bare) - len(e) >= 3}
     return not any(_alike(form, s) >= LOOSE for form in forms - {""} for s in _source_skeletons(source))
 
@@ -319,7 +322,7 @@ def dictionary_word(word: str) -> bool:
     """Whether a capitalised English word is also a common word (Hurricane, Harbour, Editing, Saltwater): such a word
     can be a translation of the source's word (إعصار), not a name spelt from it."""
     words = _dictionary()
-    lower = re.sub(r"['’]s$", "", word).lower()
+    lower = _POSSESSIVE.sub("", word).lower()
     if "-" in lower:
         return all(dictionary_word(part) for part in lower.split("-") if part)
 

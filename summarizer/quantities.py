@@ -167,7 +167,7 @@ def words(text: str) -> list[str]:
 
 
 _CENTURY = {normalize(w) for w in "القرن قرن للقرن بالقرن".split()}
-_AR_DAY_TIMES = {normalize(w) for w in "صباحا صباحاً مساء مساءً ظهرا ظهراً عصرا عصراً فجرا فجراً ليلا ليلاً".split()}
+_AR_DAY_TIMES = {normalize(w) for w in "صباحا مساء ظهرا عصرا فجرا ليلا".split()}  # tanween is normalised away (صباحاً)
 
 
 def is_ordinal(word: str) -> bool:
