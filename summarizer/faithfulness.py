@@ -39,8 +39,9 @@ _EN_STRONG = re.compile(r"\b(?:not|never|cannot)\b|n['’]t\b", re.IGNORECASE)
 _EN_PLAIN = re.compile(r"\b(?:no|none|nobody|nothing|neither|without|fail\w*|lack\w*|refus\w*|den(?:y|ied|ies)|absen\w*|unable|prevent\w*)\b", re.IGNORECASE)
 # Not a clause negated: "whether or not" (an alternative), "not until" (only when).
 _EN_NOT_A_CLAUSE = re.compile(r"\bor\s+not\b|(?:\bnot|n['’]t)\s+until\b", re.IGNORECASE)
-# Said with "not" but not negating: "not only" and "not just … but" (also), "not long after" (soon), "not un-" (a double negation).
-_EN_NOT_NEGATION = re.compile(r"\bnot\s+(?:only|long\s+(?:after|before|ago)|un\w+)\b|\bnot\s+(?:just|merely|simply)\b(?=.*\bbut\b)", re.IGNORECASE)
+# Said with "not" but not negating: "not only" and "not just … but" (also), "not long after" (soon), "not un-" (a double
+# negation), "not least" and "never more so" (especially: لا سيما).
+_EN_NOT_NEGATION = re.compile(r"\bnot\s+(?:only|least|long\s+(?:after|before|ago)|un\w+)\b|\bnever\s+more\s+so\b|\bnot\s+(?:just|merely|simply)\b(?=.*\bbut\b)", re.IGNORECASE)
 # un- and -less words, less those that are not negative: under, until, union, unit(ed), univers-, unique, unif-; less.
 _EN_WEAK = re.compile(
     r"\b(?:no|none|nobody|nothing|neither|nor|without|fail\w*|lack\w*|refus\w*|den(?:y|ied|ies)|absen\w*|only|unable|"

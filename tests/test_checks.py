@@ -106,6 +106,9 @@ def test_negation_strong_and_weak():
     assert "negation" not in [f.check for f in weak]  # غير: a weak marker on one side is enough
     assert negation_en("It isn’t alone") == "strong"  # a typographic apostrophe
     assert negation_en("not only in Paris") == negation_en("not long after Alonso") == negation_en("it is not uncommon") == ""
+    # "Not least" and "never more so" say "especially" (لا سيما), which negates nothing on either side.
+    assert negation_en("plenty to be encouraged by, not least the form of Spieth") == negation_en("and never more so than here") == ""
+    assert [f.check for f in check_translation("ولديه الكثير مما يحفزه، لاسيما أداء سبيث.", "He has plenty to be encouraged by, not least the form of Spieth.")] == []
     # "Not only … but" is no negation in Arabic either; "can't just" is.
     assert negation_ar("الأطعمة الحيوانية ليست فقط سهلة الهضم، بل توفر بروتينات") == negation_ar("لا يتعلق الأمر فقط بالتصويت بل بالطريقة") == ""
     assert negation_ar("لا يمكننا أن نعتمد فقط على اللغة الإنجليزية") == "strong"
