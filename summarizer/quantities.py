@@ -70,6 +70,8 @@ _EN_ORDINALS = {w: i for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
     "sixteenth seventeenth eighteenth nineteenth twentieth".split(), start=1)} | {"thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100}
 _EN_DECADES = {w: 10 * i for i, w in enumerate("twenties thirties forties fifties sixties seventies eighties nineties".split(), start=2)}
+# An English word made of a number and a noun (fourballs, foursomes, twofold).
+_EN_COMPOUND = re.compile(r"(two|three|four|five|six|seven|eight|nine|ten)(?:fold|somes?|balls?)")
 _GLUED = ("و", "ب", "ل", "ف", "وب", "ول", "لل")  # conjunctions and prepositions written onto an Arabic word
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s|'s)?|[^\W\d]+|:")  # digits apart from letters: و1,300 is و + 1,300
 
@@ -188,9 +190,11 @@ def read_number(tokens: list[str], i: int) -> tuple[Quantity | None, int]:
     century = re.fullmatch(r"(1[0-9]|20)00'?s", token)
     if century:  # the 1800s: the nineteenth century (القرن التاسع عشر)
         return Quantity(str(int(century.group(1)) + 1)), i + 1
-    decade = re.fullmatch(r"(?:1[0-9]|20)?(\d)0'?s", token)
+    decade = re.fullmatch(r"((?:1[0-9]|20)?)(\d)0'?s", token)
     if decade:
-        return Quantity(f"{decade.group(1)}0s"), i + 1
+        # A decade without its century may be an age or a temperature ("in his 40s", "80s from the Plains"), which
+        # the other side may give as the round number (بسن الأربعين): the second reading.
+        return Quantity(f"{decade.group(2)}0s", other="" if decade.group(1) else f"{decade.group(2)}0"), i + 1
     ordinal = re.fullmatch(r"(\d+(?:,\d{3})*)(?:st|nd|rd|th)", token)
     if ordinal:
         return Quantity(ordinal.group(1).replace(",", "")), i + 1
@@ -212,6 +216,9 @@ def read_number(tokens: list[str], i: int) -> tuple[Quantity | None, int]:
     value, after, weak = _number_words(tokens, i)
     if value is not None:
         return Quantity(_value(value), weak), after
+    compound = _EN_COMPOUND.fullmatch(token)
+    if compound:  # fourballs, foursomes, threefold: the number a translation may give as one (الأربع كرات) or not
+        return Quantity(str(_EN_UNITS[compound.group(1)]), weak=True), i + 1
     if token in _EN_ORDINALS and i > 0 and tokens[i - 1] in ("a", "one"):
         # "a third", "one-third": a fraction, which Arabic says in a word of its own (ثلث); or "a third defeat" (الثالثة).
         return Quantity(str(_EN_ORDINALS[tokens[i]]), weak=True), i + 1
@@ -243,10 +250,12 @@ def _number_words(tokens: list[str], i: int) -> tuple[float | None, int, bool]:
     start, seen = i, False
     while i < len(tokens):
         token = tokens[i]
-        if seen and token == "and":
-            i += 1
+        if seen and token == "and" and i + 1 < len(tokens) and (tokens[i + 1] in _EN_UNITS or tokens[i + 1] in _EN_TENS):
+            i += 1  # "two hundred and five"; not "more than one and less than 48"
             continue
         english = token in _EN_UNITS or token in _EN_TENS or token == "hundred" or token in _EN_SCALES
+        if english and (token in _EN_UNITS or token in _EN_TENS) and current % 100 and (token in _EN_TENS or current % 10):
+            break  # English puts no number word after a unit ("a one two" finish), nor tens after tens
         unit = _EN_UNITS.get(token) if english else _arabic_word(token, _AR_UNITS)
         tens = _EN_TENS.get(token) if english else _arabic_word(token, _AR_TENS)
         hundreds = None if english else _arabic_word(token, _AR_HUNDREDS)

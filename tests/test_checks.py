@@ -74,6 +74,8 @@ def test_numbers_compare_as_values_and_duals_prove_nothing():
         ("الحرب الكورية من 1950 وحتى 1953", "the 1950-53 Korean War"),  # a span of years, the century left off
         ("كانت الهزيمة الثالثة للفريق", "It was a third defeat for the team"),
         ("منذ القرن التاسع عشر", "since the 1800s"),  # a century by its hundreds
+        ("الضحية رجل بسن الأربعين", "The victim, in his 40s"),  # a decade without its century: an age, the round number
+        ("في مباريات الأربع كرات", "in the fourballs matches"),  # a number and a noun in one English word
     ],
 )
 def test_numbers_written_another_way_match(source, target):
@@ -90,6 +92,11 @@ def test_numbers_that_are_names_or_adjectives_here_are_not_missing():
     assert check_translation("وقد ضم الفيلم رايان غوسلينغ وإيما ستون.", "The movie featured Ryan Gosling and Emma Stone.") == []
     assert missing_and_extra("في مباراة اتحاد ثلاثي الأمم", "in a Tri Nations match") == ([], [])  # threefold: weak
     assert missing_and_extra("قمة ثلاثية", "a three-way summit") == ([], [])  # and still matched when said
+    # English puts no number word after a unit, and "and" joins number words only to another one.
+    assert missing_and_extra("سيكون أكثر من دقيقة وأقل من 48 دقيقة", "It will be more than one and less than 48") == ([], [])
+    assert missing_and_extra("لقد حققوا المركزين الأول والثاني", "to have a one two") == ([], [])
+    assert missing_and_extra("مئتان وخمسة", "two hundred and five") == ([], [])
+    assert missing_and_extra("في ستينيات القرن الماضي", "in the 1960s") == ([], []) and missing_and_extra("عام 1960", "the 1960s") == (["1960"], ["1960s"])
 
 
 def test_negation_strong_and_weak():
