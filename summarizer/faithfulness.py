@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.arabic import count_letters, normalize, to_western_digits
-from summarizer.names import dictionary_word, english_names, has_counterpart, names_without_counterpart, skeleton_en, sounds_like_nothing, source_orphans
+from summarizer.names import dictionary_word, english_names, has_counterpart, names_without_counterpart, skeleton_en, sounds_like_nothing, source_orphans, spelt_in
 from summarizer.quantities import missing_and_extra
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -243,8 +243,10 @@ class Glossary:
         for term in self.terms:
             name = term.english.lower()
             swapped_in = re.search(rf"\b{re.escape(term.english)}\b", target, re.IGNORECASE) and not any(name in p or p in name for p in present)
-            # Nor one the source spells another way than the glossary (بيونج يانج for Pyongyang): every word sounds there.
+            # Nor one the source spells another way than the glossary (بيونج يانج for Pyongyang): every word sounds there,
+            # or the glossary's Arabic is there with its sounds spelt another way (كيم جونج أون).
             swapped_in = swapped_in and not all(len(skeleton_en(word)) >= 4 and has_counterpart(word, source) for word in term.english.split())
+            swapped_in = swapped_in and not spelt_in(term.arabic, source)
             if swapped_in and not any(name in n.lower() for n in names):  # "Putin" inside an already found "Vladimir Putin"
                 names.append(term.english)
         return names

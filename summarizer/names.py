@@ -188,6 +188,29 @@ def _source_skeletons(source: str) -> tuple[str, ...]:
     return tuple(sorted(set().union(*singles, pairs, latin) - {""}))
 
 
+def spelt_in(arabic: str, source: str) -> bool:
+    """Whether the Arabic source writes this Arabic name, as written or with one letter of a word spelt another way
+    (كيم جونج أون for كيم جونغ اون, بيونج يانج for بيونغ يانغ): its words in a row, a glued و, ب, ل or ال let be."""
+    name = normalize(arabic).split()
+    words = [normalize(w) for w in source_words(source)]
+
+    def same(word: str, want: str) -> bool:
+        forms = {word} | {word[len(p) :] for p in _GLUED if word.startswith(p) and len(word) - len(p) >= 2}
+        return any(f == want or (len(want) >= 3 and _one_letter_apart(f, want)) for f in forms)
+
+    return any(all(same(words[i + k], w) for k, w in enumerate(name)) for i in range(len(words) - len(name) + 1))
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """Whether one letter changed, added or dropped turns a into b."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:k] + long_[k + 1 :] == short for k in range(len(long_)))
+
+
 def has_counterpart(name: str, source: str) -> bool:
     """Whether some word of the Arabic source sounds like this English name (or a stretch of a longer word's
     sounds, for words run together without a space, مايكبومبيو)."""

@@ -207,6 +207,11 @@ def test_glossary_names_swapped_in_are_flagged():
     assert check_translation("وصل فلاديمير بوتين إلى بيونغ يانغ.", "Vladimir Putin arrived in Pyongyang.", GLOSSARY) == []
     # The source spells a glossary name another way (بيونج يانج): not swapped in, since it sounds there.
     assert check_translation("وصل فلاديمير بوتين إلى بيونج يانج.", "Vladimir Putin arrived in Pyongyang.", GLOSSARY) == []
+    # Or writes the glossary's Arabic with a letter spelt another way (جونج for جونغ), each word of Kim Jong Un too
+    # short to be heard on its own; common words whose consonants happen to line up (الأخرى للجنوب) are no such spelling.
+    assert check_translation("أصدره كيم جونج أون ودونالد ترامب.", "issued by Kim Jong Un and Donald Trump.", GLOSSARY) == []
+    swapped = check_translation("في المناطق الأخرى للجنوب الغربي.", "in the other areas of South Korea.", GLOSSARY)
+    assert "name not in source: South Korea (a glossary name)" in [str(f) for f in swapped]
 
 
 def test_acronyms_abbreviations_possessives_and_latin_glued_to_arabic_are_no_strangers():
