@@ -121,7 +121,7 @@ def test_negation_strong_and_weak():
     assert negation_ar("لا يمكننا أن نعتمد فقط على اللغة الإنجليزية") == "strong"
     assert negation_en("not just the success now, but the future") == "" and negation_en("we can't just rely on it") == "strong"
     # A weak marker under a glued preposition (بعدم, "by not") is still one; بلا stays "without", not ب + لا.
-    assert negation_ar("يتعهد بعدم استخدام الجيش") == negation_ar("سافر بلا جواز") == "weak"
+    assert negation_ar("يتعهد بعدم استخدام الجيش", against_english=False) == negation_ar("سافر بلا جواز") == "weak"
     assert [f.check for f in check_translation("يتعهد بعدم استخدام الجيش ضد المدنيين", "vows not to use the military against civilians")] == []
     # Comparisons English says without a negation (at least, as young as), and its negative adverbs (hardly, yet to).
     assert negation_ar("قتل ما لا يقل عن 384 شخصا") == ""
@@ -131,6 +131,11 @@ def test_negation_strong_and_weak():
     assert negation_en("the United Nations met until noon under less pressure, a unique union") == ""
     dropped = check_translation("لم يترك الوفد الاجتماع حتى المساء.", "The delegation left the meeting until the evening.")
     assert "negation" in [f.check for f in dropped]
+    # عدم is said with a negation in English nearly always: against English, a negation that must not be lost.
+    source = "دعا الاتحاد الولايات المتحدة إلى عدم التدخل في سياسة الطاقة."
+    assert [f.check for f in check_translation(source, "The federation called on the US not to interfere in energy policy.")] == []
+    assert "negation" in [f.check for f in check_translation(source, "The federation called on the US to interfere in energy policy.")]
+    assert negation_ar(source) == "strong" and negation_ar(source, against_english=False) == "weak"  # against Arabic, still weak
     absent = check_translation("وذلك لغياب ضباط الشرطة عن الشوارع.", "as police officers were not present on the streets.")
     assert "negation" not in [f.check for f in absent]  # absence said with "not": weak on the Arabic side
     # A source that says only weak negations (دون "without") and an English that negates once more: a "not" added.
