@@ -36,18 +36,22 @@ _AR_SAID_WITHOUT_NOT = re.compile(normalize("لا (?:يقل|تقل|يتجاوز|
 # is a negation ("لا يمكننا أن نعتمد فقط": we can't just rely).
 _AR_NOT_ONLY = re.compile(normalize(r"(?<!\w)(?:لا|لم|لن|ليس|ليست|ليسوا|لسنا)(?=(?:\s+\w+){0,4}\s+(?:فقط|فحسب)(?!\w).*(?<!\w)(?:بل|وإنما|إنما|ولكن|لكن)(?!\w))"))
 _EN_STRONG = re.compile(r"\b(?:not|never|cannot)\b|n['’]t\b", re.IGNORECASE)
-# Counted with the strong ones, as what renders an Arabic negation (لم يصب أحد: no one was hurt; دون: without).
-_EN_PLAIN = re.compile(r"\b(?:no|none|nobody|nothing|neither|without|fail\w*|lack\w*|refus\w*|den(?:y|ied|ies)|absen\w*|unable|prevent\w*)\b", re.IGNORECASE)
+# Counted with the strong ones, as what renders an Arabic negation (لم يصب أحد: no one was hurt; دون: without; لم يعلن
+# بعد: has yet to announce).
+_EN_PLAIN = re.compile(r"\b(?:no|none|nobody|nothing|neither|without|fail\w*|lack\w*|refus\w*|den(?:y|ied|ies)|absen\w*|unable|prevent\w*|yet\s+to)\b",
+                       re.IGNORECASE)
 # Not a clause negated: "whether or not" (an alternative), "not until" (only when).
 _EN_NOT_A_CLAUSE = re.compile(r"\bor\s+not\b|(?:\bnot|n['’]t)\s+until\b", re.IGNORECASE)
+# un- that negates: not under, until, union, unit(ed), univers-, unique, unif-, nor un- that undoes (unveil, unearth, unlock).
+_UN_NEGATING = r"un(?!der|til|ion|it|iv|iq|if|veil|earth|leash|lock|load|pack|wrap|fold|ravel|cover)\w+"
 # Said with "not" but not negating: "not only" and "not just … but" (also), "not long after" (soon), "not un-" (a double
 # negation), "not least" and "never more so" (especially: لا سيما).
-_EN_NOT_NEGATION = re.compile(r"\bnot\s+(?:only|least|long\s+(?:after|before|ago)|un\w+)\b|\bnever\s+more\s+so\b|\bnot\s+(?:just|merely|simply)\b(?=.*\bbut\b)", re.IGNORECASE)
-# un- and -less words, less those that are not negative: under, until, union, unit(ed), univers-, unique, unif-; less.
+_EN_NOT_NEGATION = re.compile(rf"\bnot\s+(?:only|least|long\s+(?:after|before|ago)|{_UN_NEGATING})\b|\bnever\s+more\s+so\b|\bnot\s+(?:just|merely|simply)\b(?=.*\bbut\b)", re.IGNORECASE)
+# un- and -less words, less those that are not negative (see _UN_NEGATING) and "less" itself.
 _EN_WEAK = re.compile(
     r"\b(?:no|none|nobody|nothing|neither|nor|without|fail\w*|lack\w*|refus\w*|den(?:y|ied|ies)|absen\w*|only|unable|"
     r"hardly|scarcely|barely|seldom|rarely|yet\s+to|far\s+from|"
-    r"un(?!der|til|ion|it|iv|iq|if)\w+|non\w*|in(?:capable|complete|sufficient|valid|correct|dependent)\w*|\w+less|rather|instead)\b", re.IGNORECASE)
+    rf"{_UN_NEGATING}|non\w*|in(?:capable|complete|sufficient|valid|correct|dependent)\w*|\w+less|rather|instead)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

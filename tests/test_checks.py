@@ -113,6 +113,14 @@ def test_negation_strong_and_weak():
     assert "negation" not in [f.check for f in weak]  # غير: a weak marker on one side is enough
     assert negation_en("It isn’t alone") == "strong"  # a typographic apostrophe
     assert negation_en("not only in Paris") == negation_en("not long after Alonso") == negation_en("it is not uncommon") == ""
+    # un- that undoes or is no prefix (unveil, understand, under) makes no double negation of "not": a "not" added.
+    assert negation_en("A stone was not unveiled") == negation_en("It is not understood") == "strong"
+    assert negation_en("unveiled by his grandsons, under threat") == ""
+    assert "negation" in [f.check for f in check_translation("أزاح حفيداه الستار عن حجر تذكاري.", "A stone was not unveiled by his two grandsons.")]
+    # "yet to" says لم ... بعد: one negation, so a "not" besides it is one more than the source has.
+    source = "لم يعلن الفريق بعد عن اسم اللاعب."
+    assert [f.check for f in check_translation(source, "The team has yet to announce the player.")] == []
+    assert [f.check for f in check_translation(source, "The team has not yet to announce the player.")] == ["negation"]
     # "Not least" and "never more so" say "especially" (لا سيما), which negates nothing on either side.
     assert negation_en("plenty to be encouraged by, not least the form of Spieth") == negation_en("and never more so than here") == ""
     assert [f.check for f in check_translation("ولديه الكثير مما يحفزه، لاسيما أداء سبيث.", "He has plenty to be encouraged by, not least the form of Spieth.")] == []
