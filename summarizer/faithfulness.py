@@ -24,21 +24,25 @@ _RUN_TOGETHER = 9.0  # letters per source word above which its spaces were lost 
 _AR_STRONG = {normalize(w) for w in "لا لم لن ليس ليست ليسوا لسنا لست ليسا".split()}
 # Not ما, إلا, سوى: "what", "except" far more often. Absence, prevention and "without" are said with a negation in
 # English ("were not present", "cannot be bought").
-_AR_WEAK = {normalize(w) for w in "غير عدم بدون دون ألا بلا غياب الغياب منع يمنع تمنع".split()}
+_AR_WEAK = {normalize(w) for w in "غير عدم بدون دون ألا بلا غياب الغياب منع يمنع تمنع سوى".split()}
 _WEAK_GLUED = ("ب", "ل", "و", "ف", "وب", "ول", "فب", "فل")  # بعدم "by not", لعدم "for not", لغياب: a preposition written on
 _NOT_NOUN = normalize("عدم")
-# Not negation: لا يزال "still", لا سيما "especially", لا بد "must".
-_AR_NOT_NEGATION = re.compile(normalize("(?:لا|ما) (?:يزال|تزال|يزالون|زال|زالت|سيما|بد|شك)"))
+# Not negation: لا يزال "still", لا سيما "especially", لا بد "must"; أم لا "or not" (an alternative, as in English).
+_AR_NOT_NEGATION = re.compile(normalize("(?:لا|ما) (?:يزال|تزال|يزالون|زال|زالت|سيما|بد|شك)|(?<!\\w)(?:أم|أو) لا(?!\\w)"))
 # Negations English says without one: ما لا يقل عن "at least", لا يتجاوز عمره "as young as", لا يصدق "incredibly".
 # Against English only: against Arabic, لا يقل and يقل ("not less", "less") differ.
 _AR_SAID_WITHOUT_NOT = re.compile(normalize("لا (?:يقل|تقل|يتجاوز|تتجاوز|يصدق|تصدق)"))
 # "Not only … but" (ليست فقط سهلة الهضم، بل توفر): English's "not only", which is no negation either. Without the بل it
 # is a negation ("لا يمكننا أن نعتمد فقط": we can't just rely).
+# A negation that an exception (إلا, سوى) follows in its clause says "only" (لن أعتبر نفسي ناجحا إلا إذا: I would only
+# call myself successful if), which English may say without a negation: against English, the exception alone is left,
+# a weak marker.
+_AR_EXCEPTIVE = re.compile(normalize(r"(?<!\w)(?:و|ف)?(?:لا|لم|لن|ليس|ليست|ما)(?=(?:\s+[^\s،,.؛]+){0,6}\s+(?:إلا|سوى)(?!\w))"))
 _AR_NOT_ONLY = re.compile(normalize(r"(?<!\w)(?:لا|لم|لن|ليس|ليست|ليسوا|لسنا)(?=(?:\s+\w+){0,4}\s+(?:فقط|فحسب)(?!\w).*(?<!\w)(?:بل|وإنما|إنما|ولكن|لكن)(?!\w))"))
 _EN_STRONG = re.compile(r"\b(?:not|never|cannot)\b|n['’]t\b", re.IGNORECASE)
 # Counted with the strong ones, as what renders an Arabic negation (لم يصب أحد: no one was hurt; دون: without; لم يعلن
-# بعد: has yet to announce).
-_EN_PLAIN = re.compile(r"\b(?:no|none|nobody|nothing|neither|without|fail\w*|lack\w*|refus\w*|den(?:y|ied|ies)|absen\w*|unable|prevent\w*|yet\s+to)\b",
+# بعد: has yet to announce; إلا إذا، إذا لم: unless).
+_EN_PLAIN = re.compile(r"\b(?:no|none|nobody|nothing|neither|without|fail\w*|lack\w*|refus\w*|den(?:y|ied|ies)|absen\w*|unable|prevent\w*|yet\s+to|unless)\b",
                        re.IGNORECASE)
 # Not a clause negated: "whether or not" (an alternative), "not until" (only when).
 _EN_NOT_A_CLAUSE = re.compile(r"\bor\s+not\b|(?:\bnot|n['’]t)\s+until\b", re.IGNORECASE)
@@ -84,17 +88,17 @@ def negation_ar(text: str, against_english: bool = True) -> str:
     return _negations_ar(text, against_english)[0]
 
 
-def _negations_ar(text: str, against_english: bool = True) -> tuple[str, int]:
-    """An Arabic sentence's strongest negation ('strong', 'weak' or '') and how many it says: its strong and weak
-    markers, a word each (one pass for both, as check_translation asks for both)."""
+def _negations_ar(text: str, against_english: bool = True) -> tuple[str, int, int]:
+    """An Arabic sentence's strongest negation ('strong', 'weak' or ''), how many it says (its strong and weak markers,
+    a word each) and how many of those are plain (لم, لا, ليس...): one pass, as check_translation asks for all three."""
     words = _negating_words(text, against_english)
     strong, weak = _strong_markers_ar(words), _weak_markers_ar(words)
     count = len(strong) + len(weak)
     # عدم ("not", "non-"), weak against Arabic, is said with a negation in English nearly always (FLORES-200: 8 lines
     # of 8; NTREX-128: 25 of 32, the rest mis-, dis-, in- words): against English, a strong one.
     if against_english and any(w == _NOT_NOUN or (w.endswith(_NOT_NOUN) and w[: -len(_NOT_NOUN)] in _WEAK_GLUED) for w in weak):
-        return "strong", count
-    return ("strong" if strong else "weak" if weak else ""), count
+        return "strong", count, len(strong)
+    return ("strong" if strong else "weak" if weak else ""), count, len(strong)
 
 
 def _negating_words(text: str, against_english: bool) -> list[str]:
@@ -102,7 +106,7 @@ def _negating_words(text: str, against_english: bool) -> list[str]:
     ما لا يقل عن and "not only … but")."""
     text = _AR_NOT_NEGATION.sub(" ", normalize(text))
     if against_english:
-        text = _AR_NOT_ONLY.sub(" ", _AR_SAID_WITHOUT_NOT.sub(" ", text))
+        text = _AR_EXCEPTIVE.sub(" ", _AR_NOT_ONLY.sub(" ", _AR_SAID_WITHOUT_NOT.sub(" ", text)))
     return re.findall(r"\w+", text)
 
 
@@ -119,15 +123,16 @@ def _weak_markers_ar(words: list[str]) -> list[str]:
 
 def negation_en(text: str) -> str:
     """'strong', 'weak' or '': the strongest negation an English sentence has."""
-    text = _EN_NOT_NEGATION.sub(" ", text)
+    text = _EN_NOT_A_CLAUSE.sub(" ", _EN_NOT_NEGATION.sub(" ", text))
     return "strong" if _EN_STRONG.search(text) else "weak" if _EN_WEAK.search(text) else ""
 
 
-def _negations_en(text: str) -> int:
+def _negations_en(text: str, nor: bool = False) -> int:
     """How many negations an English sentence says as Arabic says them: not, never, n't, and no, none, nothing,
-    neither, without (not "nor", which goes on with a negation already said; not "or not" and "not until")."""
+    neither, without (not "or not" and "not until"; "nor" only when asked for, as it may go on with a negation the
+    Arabic says once, or say an Arabic ولا of its own)."""
     text = _EN_NOT_A_CLAUSE.sub(" ", _EN_NOT_NEGATION.sub(" ", text))
-    return len(_EN_STRONG.findall(text)) + len(_EN_PLAIN.findall(text))
+    return len(_EN_STRONG.findall(text)) + len(_EN_PLAIN.findall(text)) + (len(re.findall(r"\bnor\b", text, re.IGNORECASE)) if nor else 0)
 
 
 def check_translation(source: str, target: str, glossary: Glossary | None = None) -> list[Flag]:
@@ -163,7 +168,7 @@ def check_translation(source: str, target: str, glossary: Glossary | None = None
         flags.append(Flag("name", f"name not in source: {', '.join(strangers)} (the source's {', '.join(orphans)} has no counterpart)"))
     elif unheard := [w for w in strangers if sounds_like_nothing(w, source)]:
         flags.append(Flag("name", f"name not in source: {', '.join(unheard)} (nothing in the source sounds like it)"))
-    (source_negation, source_count), target_negation = _negations_ar(source), negation_en(target)
+    (source_negation, source_count, source_plain), target_negation = _negations_ar(source), negation_en(target)
     if source_negation == "strong" and not target_negation:
         flags.append(Flag("negation", "negation lost: the source says not, the translation does not"))
     elif target_negation == "strong" and not source_negation:
@@ -171,6 +176,9 @@ def check_translation(source: str, target: str, glossary: Glossary | None = None
     elif target_negation == "strong" and source_negation and _negations_en(target) > source_count:
         # Each negation of the source (لم, غير, دون…) may be one "not" (or "no", "without"): a "not" beyond them is new.
         flags.append(Flag("negation", "negation added: the translation negates more often than the source"))
+    elif source_plain >= 2 and _negations_en(target, nor=True) < source_plain:
+        # A source that says not twice or more (لم أكن حاضرا ولم أتواجد): a translation that says it fewer times lost one.
+        flags.append(Flag("negation", "negation lost: the source says not more often than the translation"))
     if glossary is not None:
         flags += [Flag("glossary" if f.startswith("glossary") else "name", f) for f in glossary.apply(source, target)[1]]
     ratio = _letters(target) / max(1, _letters(source))

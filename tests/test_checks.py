@@ -121,6 +121,20 @@ def test_negation_strong_and_weak():
     source = "لم يعلن الفريق بعد عن اسم اللاعب."
     assert [f.check for f in check_translation(source, "The team has yet to announce the player.")] == []
     assert [f.check for f in check_translation(source, "The team has not yet to announce the player.")] == ["negation"]
+    # "Or not" (أم لا) is an alternative on both sides; a negation before an exception (لن ... إلا) says "only".
+    source = "سواء قام ترامب بإقالة نائب المدعي العام أم لا، فقد أثار ذلك ثرثرة واشنطن."
+    assert negation_ar(source) == "" and negation_en("Whether or not Trump will fire him") == ""
+    assert [f.check for f in check_translation(source, "Whether or not Trump will fire the deputy attorney general, it has fuelled Washington gossip.")] == []
+    only = "لن أعتبر نفسي ناجحًا إلا إذا أعدت النادي إلى مكانه."
+    assert negation_ar(only) == "weak" and negation_ar(only, against_english=False) == "strong"
+    assert [f.check for f in check_translation(only, "I would only view myself as successful if I get the club back there.")] == []
+    # A source that says not twice: a translation that says it once lost one ("nor" and "unless" count as one each).
+    twice = "قال بيبر: لم أكن حاضرا ولم أتواجد بشكل مباشر في هذا الحادث."
+    assert [f.check for f in check_translation(twice, "Bieber said: I was not present nor directly involved in this accident.")] == []
+    lost = check_translation(twice, "Bieber said: I was not present and directly involved in this accident.")
+    assert [f.check for f in lost] == ["negation"] and "more often" in lost[0].detail
+    unless = "كوريا الشمالية تقول لن يحدث نزع السلاح النووي إذا لم تثق في الولايات المتحدة"
+    assert [f.check for f in check_translation(unless, "North Korea says nuclear disarmament won't come unless it can trust US")] == []
     # "Not least" and "never more so" say "especially" (لا سيما), which negates nothing on either side.
     assert negation_en("plenty to be encouraged by, not least the form of Spieth") == negation_en("and never more so than here") == ""
     assert [f.check for f in check_translation("ولديه الكثير مما يحفزه، لاسيما أداء سبيث.", "He has plenty to be encouraged by, not least the form of Spieth.")] == []
