@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.arabic import count_letters, normalize, to_western_digits
-from summarizer.names import dictionary_word, english_names, has_counterpart, names_without_counterpart, skeleton_en, sounds_like_nothing, source_orphans, spelt_in
+from summarizer.names import dictionary_word, english_names, has_counterpart, is_place, names_without_counterpart, skeleton_en, sounds_like_nothing, source_orphans, spelt_in
 from summarizer.quantities import missing_and_extra
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -162,7 +162,7 @@ def check_translation(source: str, target: str, glossary: Glossary | None = None
     # word sounds even loosely like it. A capitalised common word (Hurricane) counts for neither: the source may
     # translate it (إعصار). A name the source translates instead of spelling it (القدس, Jerusalem) is a false alarm.
     glossary_names = {w.lower() for name in glossary.swapped_in(source, target) for w in name.split()} if glossary is not None else set()
-    strangers = [w for w in names_without_counterpart(source, target) if not dictionary_word(w) and w.lower() not in glossary_names]
+    strangers = [w for w in names_without_counterpart(source, target) if (is_place(w) or not dictionary_word(w)) and w.lower() not in glossary_names]
     orphans = source_orphans(source, target) if strangers else []
     if strangers and orphans:
         flags.append(Flag("name", f"name not in source: {', '.join(strangers)} (the source's {', '.join(orphans)} has no counterpart)"))

@@ -139,8 +139,8 @@ def _source_places(source: str) -> frozenset[str]:
     text = f" {normalize(source)} "
     words = set()
     for word in WORD.findall(text):
-        words.add(word)
-        words.update(word[len(p) :] for p in _GLUED if word.startswith(p) and len(word) - len(p) >= 2)
+        forms = {word} | {word[len(p) :] for p in _GLUED if word.startswith(p) and len(word) - len(p) >= 2}
+        words |= forms | {f[2:] for f in forms if f.startswith("ال") and len(f) >= 4}  # لألمانيا: ل, then أل
     found = set()
     for code, names in arabic.items():
         for name in names:
@@ -149,6 +149,12 @@ def _source_places(source: str) -> frozenset[str]:
             if named:
                 found |= {code, f"{code}={name}"}  # the country, and the place itself (a city's English matches only it)
     return frozenset(found)
+
+
+def is_place(word: str) -> bool:
+    """Whether an English word is itself the name of a place of the place list (London, China, Jordan; Britain's)."""
+    english, _ = _places()
+    return (_POSSESSIVE.sub("", word.lower()).replace(".", ""),) in english
 
 
 def _english_place(words: list[str]) -> frozenset[str]:
@@ -378,6 +384,7 @@ def names_without_counterpart(source: str, target: str) -> list[str]:
                 if not all(matched[start : start + size]) and _english_place(run[start : start + size]) & places:
                     matched[start : start + size] = [True] * size
         matched = [m or has_counterpart(w, source) for m, w in zip(matched, run)]
-        matched = [m or zipf_frequency(w.lower(), "en") >= COMMON for m, w in zip(matched, run)]
+        # A common word is let be (Indian *Ocean*), a place never (London, China): a place swapped in is what to catch.
+        matched = [m or (zipf_frequency(w.lower(), "en") >= COMMON and not is_place(w)) for m, w in zip(matched, run)]
         strangers += [w for w, m in zip(run, matched) if not m]
     return list(dict.fromkeys(strangers))

@@ -323,6 +323,13 @@ def test_a_city_the_source_names_in_its_own_words_is_matched_by_itself_not_by_it
     assert names("وصل الرئيس إلى بكين أمس.", "The president arrived in Beijing yesterday.") == []  # بكين: Peking, not a spelling
     assert names("يعد مستقبل القدس من القضايا.", "The future of Jerusalem is one of the issues.") == []
     assert names("وصل الرئيس إلى شنغهاي أمس.", "The president arrived in Beijing yesterday.") != []  # another city of China
+    # A place is a name however common the word (London, China, Jordan): swapped in, it is caught.
+    assert names("وصل الرئيس إلى باريس أمس.", "The president arrived in London yesterday.") != []
+    assert names("وصل الرئيس إلى الأردن أمس.", "The president arrived in China yesterday.") != []
+    assert names("وصل الرئيس إلى الأردن أمس.", "The president arrived in Jordan yesterday.") == []
+    # The source names it under a preposition and its own أل (لألمانيا), or as England (إنجلترا).
+    assert names("تسمح لألمانيا بإبراز قوتها.", "They allow Germany to project power.") == []
+    assert names("الكاهن الوحيد في كنيسة إنجلترا.", "The only Church of England cleric.") == []
 
 
 def test_every_city_of_the_english_place_list_is_spelt_as_the_arabic_list_has_it():
