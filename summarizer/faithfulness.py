@@ -168,6 +168,10 @@ def check_translation(source: str, target: str, glossary: Glossary | None = None
         flags.append(Flag("name", f"name not in source: {', '.join(strangers)} (the source's {', '.join(orphans)} has no counterpart)"))
     elif unheard := [w for w in strangers if sounds_like_nothing(w, source)]:
         flags.append(Flag("name", f"name not in source: {', '.join(unheard)} (nothing in the source sounds like it)"))
+    elif places := [w for w in strangers if is_place(w)]:
+        # A place of the place list is named in Arabic by the list's own names: a loose likeness to some other word is
+        # no counterpart.
+        flags.append(Flag("name", f"name not in source: {', '.join(places)} (a place the source does not name)"))
     (source_negation, source_count, source_plain), target_negation = _negations_ar(source), negation_en(target)
     if source_negation == "strong" and not target_negation:
         flags.append(Flag("negation", "negation lost: the source says not, the translation does not"))

@@ -152,9 +152,19 @@ def _source_places(source: str) -> frozenset[str]:
 
 
 def is_place(word: str) -> bool:
-    """Whether an English word is itself the name of a place of the place list (London, China, Jordan; Britain's)."""
+    """Whether an English word names a place of the place list (London, China, Jordan; Britain's) or its people
+    (Italian, Chinese, Iraqi, German)."""
+    return _POSSESSIVE.sub("", word.lower()).replace(".", "") in _place_words()
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    """One-word English places of the place list, and the adjectives English makes of them with its endings."""
     english, _ = _places()
-    return (_POSSESSIVE.sub("", word.lower()).replace(".", ""),) in english
+    places = [name[0] for name in english if len(name) == 1]
+    stems = places + [p[:-1] for p in places if len(p) >= 5 and p[-1] in "aey"]  # Italy, China, Rome: Ital-, Chin-, Rom-
+    adjectives = {stem + end for stem in stems for end in ("n", "an", "ian", "ese", "i", "ish") if len(stem) >= 4}
+    return frozenset(places) | adjectives | {p[:-1] for p in places if p.endswith("y") and len(p) >= 6}  # Germany: German
 
 
 def _english_place(words: list[str]) -> frozenset[str]:
