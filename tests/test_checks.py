@@ -140,6 +140,10 @@ def test_negation_strong_and_weak():
     assert [f.check for f in lost] == ["negation"] and "more often" in lost[0].detail
     unless = "كوريا الشمالية تقول لن يحدث نزع السلاح النووي إذا لم تثق في الولايات المتحدة"
     assert checks(unless, "North Korea says nuclear disarmament won't come unless it can trust US") == []
+    # لا أزال ("I am still"), لمّ الشمل ("reunited") and the لا of a name (La Bomba) negate nothing.
+    assert negation_ar("كنت سأحصل على واحدة إذا كنت لا أزال أمارس الرضاعة") == negation_ar("ولم شمله مع صديقه") == ""
+    assert checks("تألقت القبعات في أعقاب لا بومبا، قبعة القش.", "The hats come hot on the heels of La Bomba, the straw hat.") == []
+    assert checks("لا توجد قبعة مثل لا بومبا.", "There is a hat like La Bomba.") == ["negation"]
     # "Not least" and "never more so" say "especially" (لا سيما), which negates nothing on either side.
     assert negation_en("plenty to be encouraged by, not least the form of Spieth") == negation_en("and never more so than here") == ""
     assert checks("ولديه الكثير مما يحفزه، لاسيما أداء سبيث.", "He has plenty to be encouraged by, not least the form of Spieth.") == []
