@@ -124,7 +124,16 @@ def _weak_markers_ar(words: list[str]) -> list[str]:
 def negation_en(text: str) -> str:
     """'strong', 'weak' or '': the strongest negation an English sentence has."""
     text = _EN_NOT_A_CLAUSE.sub(" ", _EN_NOT_NEGATION.sub(" ", text))
-    return "strong" if _EN_STRONG.search(text) else "weak" if _EN_WEAK.search(text) else ""
+    return "strong" if _EN_STRONG.search(text) else "weak" if _EN_WEAK.search(text) or _negative_adjective(text) else ""
+
+
+_IN_ADJECTIVE = re.compile(r"\b(?:in|im|ir|il)(\w{3,}(?:able|ible|ant|ent))\b", re.IGNORECASE)
+
+
+def _negative_adjective(text: str) -> bool:
+    """Whether an English text has an in-, im-, ir- or il- adjective of a word that is one (irreplaceable, intolerant,
+    inexpressible), which says a negation Arabic writes with لا (لا تعوض, لا يتسامح)."""
+    return any(dictionary_word(m.group(1)) for m in _IN_ADJECTIVE.finditer(text))
 
 
 def _negations_en(text: str, nor: bool = False) -> int:

@@ -140,6 +140,9 @@ def test_negation_strong_and_weak():
     assert [f.check for f in lost] == ["negation"] and "more often" in lost[0].detail
     unless = "كوريا الشمالية تقول لن يحدث نزع السلاح النووي إذا لم تثق في الولايات المتحدة"
     assert checks(unless, "North Korea says nuclear disarmament won't come unless it can trust US") == []
+    # An in- adjective of a word that is one (irreplaceable, intolerant) says the لا of the source; "important" is none.
+    assert negation_en("an irreplaceable instrument") == negation_en("he is intolerant") == "weak" and negation_en("important news") == ""
+    assert checks("إنه لا يتسامح مع أولئك الذين يعبرون عن آرائهم", "It is intolerant of those who speak their minds") == []
     # لا أزال ("I am still"), لمّ الشمل ("reunited") and the لا of a name (La Bomba) negate nothing.
     assert negation_ar("كنت سأحصل على واحدة إذا كنت لا أزال أمارس الرضاعة") == negation_ar("ولم شمله مع صديقه") == ""
     assert checks("تألقت القبعات في أعقاب لا بومبا، قبعة القش.", "The hats come hot on the heels of La Bomba, the straw hat.") == []
