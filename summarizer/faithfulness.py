@@ -22,23 +22,24 @@ _RUN_TOGETHER = 9.0  # letters per source word above which its spaces were lost 
 # be rendered as one (غير واضحة "unclear", عدم "lack of", unable, fail). A flag needs a strong marker on one
 # side and no marker at all on the other.
 _AR_STRONG = {normalize(w) for w in "لا لم لن ليس ليست ليسوا لسنا لست ليسا".split()}
-# Not ما, إلا, سوى: "what", "except" far more often. Absence, prevention and "without" are said with a negation in
-# English ("were not present", "cannot be bought").
+# Not ما: "what" far more often. Absence, prevention and "without" are said with a negation in English ("were not
+# present", "cannot be bought"); ألا ("that not", written as إلا once normalised) and سوى ("except") may be.
 _AR_WEAK = {normalize(w) for w in "غير عدم بدون دون ألا بلا غياب الغياب منع يمنع تمنع سوى".split()}
 _WEAK_GLUED = ("ب", "ل", "و", "ف", "وب", "ول", "فب", "فل")  # بعدم "by not", لعدم "for not", لغياب: a preposition written on
 _NOT_NOUN = normalize("عدم")
-# Not negation: لا يزال "still", لا سيما "especially", لا بد "must"; أم لا "or not" (an alternative, as in English).
+# Not negation: لا يزال, لا أزال "still", لا سيما "especially", لا بد "must"; أم لا "or not" (an alternative, as in
+# English); لمّ الشمل "reunion" (لمّ: to gather).
 _AR_NOT_NEGATION = re.compile(normalize("(?:لا|ما) (?:يزال|تزال|يزالون|أزال|نزال|زال|زالت|سيما|بد|شك)|(?<!\\w)(?:أم|أو) لا(?!\\w)|(?<!\\w)و?لم (?:ال)?شمل"))
 # Negations English says without one: ما لا يقل عن "at least", لا يتجاوز عمره "as young as", لا يصدق "incredibly".
 # Against English only: against Arabic, لا يقل and يقل ("not less", "less") differ.
 _AR_SAID_WITHOUT_NOT = re.compile(normalize("لا (?:يقل|تقل|يتجاوز|تتجاوز|يصدق|تصدق)"))
 # "Not only … but" (ليست فقط سهلة الهضم، بل توفر): English's "not only", which is no negation either. Without the بل it
 # is a negation ("لا يمكننا أن نعتمد فقط": we can't just rely).
+_AR_NOT_ONLY = re.compile(normalize(r"(?<!\w)(?:لا|لم|لن|ليس|ليست|ليسوا|لسنا)(?=(?:\s+\w+){0,4}\s+(?:فقط|فحسب)(?!\w).*(?<!\w)(?:بل|وإنما|إنما|ولكن|لكن)(?!\w))"))
 # A negation that an exception (إلا, سوى) follows in its clause says "only" (لن أعتبر نفسي ناجحا إلا إذا: I would only
 # call myself successful if), which English may say without a negation: against English, the exception alone is left,
 # a weak marker.
 _AR_EXCEPTIVE = re.compile(normalize(r"(?<!\w)(?:و|ف)?(?:لا|لم|لن|ليس|ليست|ما)(?=(?:\s+[^\s،,.؛]+){0,6}\s+(?:إلا|سوى)(?!\w))"))
-_AR_NOT_ONLY = re.compile(normalize(r"(?<!\w)(?:لا|لم|لن|ليس|ليست|ليسوا|لسنا)(?=(?:\s+\w+){0,4}\s+(?:فقط|فحسب)(?!\w).*(?<!\w)(?:بل|وإنما|إنما|ولكن|لكن)(?!\w))"))
 _EN_STRONG = re.compile(r"\b(?:not|never|cannot)\b|n['’]t\b", re.IGNORECASE)
 # Counted with the strong ones, as what renders an Arabic negation (لم يصب أحد: no one was hurt; دون: without; لم يعلن
 # بعد: has yet to announce; إلا إذا، إذا لم: unless).
