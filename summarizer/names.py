@@ -65,8 +65,13 @@ def skeletons_ar(word: str) -> set[str]:
     """The consonant sound classes of an Arabic word: as written, and with a glued preposition or the
     article taken off (بوتين starts with ب, which can also be the glued "with")."""
     word = normalize(word).replace("تش", "ش")  # تش writes English ch (ماساتشوستس)
-    forms = {word} | {word[len(p) :] for p in _GLUED if word.startswith(p) and len(word) - len(p) >= 2}
+    forms = _prefixes_off(word)
     return {_squeeze("".join(_AR_LETTERS.get(ch, "") for ch in form).replace(".", "")) for form in forms} - {""}
+
+
+def _prefixes_off(word: str) -> set[str]:
+    """A normalised Arabic word as written, and with each glued preposition or article it may carry taken off."""
+    return {word} | {word[len(p) :] for p in _GLUED if word.startswith(p) and len(word) - len(p) >= 2}
 
 
 def _squeeze(text: str) -> str:
@@ -139,7 +144,7 @@ def _source_places(source: str) -> frozenset[str]:
     text = f" {normalize(source)} "
     words = set()
     for word in WORD.findall(text):
-        forms = {word} | {word[len(p) :] for p in _GLUED if word.startswith(p) and len(word) - len(p) >= 2}
+        forms = _prefixes_off(word)
         words |= forms | {f[2:] for f in forms if f.startswith("ال") and len(f) >= 4}  # لألمانيا: ل, then أل
     found = set()
     for code, names in arabic.items():
@@ -154,7 +159,12 @@ def _source_places(source: str) -> frozenset[str]:
 def is_place(word: str) -> bool:
     """Whether an English word names a place of the place list (London, China, Jordan; Britain's) or its people
     (Italian, Chinese, Iraqi, German)."""
-    return _POSSESSIVE.sub("", word.lower()).replace(".", "") in _place_words()
+    return _place_key(word) in _place_words()
+
+
+def _place_key(word: str) -> str:
+    """An English word as the place list writes it: lower case, no possessive (Britain's: britain), no dots (U.K.)."""
+    return _POSSESSIVE.sub("", word.lower()).replace(".", "")
 
 
 @lru_cache(maxsize=1)
@@ -170,7 +180,7 @@ def _place_words() -> frozenset[str]:
 def _english_place(words: list[str]) -> frozenset[str]:
     """Country codes an English place name or its adjective (Japanese, Swedish, Indian) may stand for."""
     english, _ = _places()
-    key = tuple(_POSSESSIVE.sub("", w.lower()).replace(".", "") for w in words)  # Britain's: Britain
+    key = tuple(map(_place_key, words))
     if key in english:
         return english[key]
     if len(words) == 1 and len(key[0]) >= 4:
@@ -211,7 +221,7 @@ def spelt_in(arabic: str, source: str) -> bool:
     words = [normalize(w) for w in source_words(source)]
 
     def same(word: str, want: str) -> bool:
-        forms = {word} | {word[len(p) :] for p in _GLUED if word.startswith(p) and len(word) - len(p) >= 2}
+        forms = _prefixes_off(word)
         return any(f == want or (len(want) >= 3 and _one_letter_apart(f, want)) for f in forms)
 
     return any(all(same(words[i + k], w) for k, w in enumerate(name)) for i in range(len(words) - len(name) + 1))
