@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.arabic import count_letters, normalize, to_western_digits
-from summarizer.names import dictionary_word, english_names, has_counterpart, is_place, meant_by_nothing, names_without_counterpart, skeleton_en, sounds_like_nothing, source_orphans, spelt_in
+from summarizer.names import NAME_MEANING, NAME_SAID, closeness_in_meaning, dictionary_word, english_names, has_counterpart, is_place, names_without_counterpart, skeleton_en, sounds_like_nothing, source_orphans, spelt_in
 from summarizer.quantities import missing_and_extra
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -173,6 +173,8 @@ def check_translation(source: str, target: str, glossary: Glossary | None = None
     # translate it (إعصار). A name the source translates instead of spelling it (القدس, Jerusalem) is a false alarm.
     glossary_names = {w.lower() for name in glossary.swapped_in(source, target) for w in name.split()} if glossary is not None else set()
     unmatched = [w for w in names_without_counterpart(source, target) if w.lower() not in glossary_names]
+    meaning = closeness_in_meaning(unmatched, source)  # empty where the embeddings cannot run
+    unmatched = [w for w in unmatched if meaning.get(w, 0.0) < NAME_SAID]
     strangers = [w for w in unmatched if is_place(w) or not dictionary_word(w)]
     orphans = source_orphans(source, target) if strangers else []
     if strangers and orphans:
@@ -183,7 +185,7 @@ def check_translation(source: str, target: str, glossary: Glossary | None = None
         # A place of the place list is named in Arabic by the list's own names: a loose likeness to some other word is
         # no counterpart.
         flags.append(Flag("name", f"name not in source: {', '.join(places)} (a place the source does not name)"))
-    elif unmeant := meant_by_nothing(unmatched, source):
+    elif unmeant := [w for w in unmatched if w in meaning and meaning[w] < NAME_MEANING]:
         # Sounds are loose evidence (Brooks ~ بريكست); meaning sees a name that no source word is about, a common word
         # (May, Bill) as well, which a source word that translates it would be close to.
         flags.append(Flag("name", f"name not in source: {', '.join(unmeant)} (no source word means it)"))
