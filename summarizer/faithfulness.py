@@ -170,7 +170,8 @@ def check_translation(source: str, target: str, glossary: Glossary | None = None
         flags.append(Flag("number", f"number not in source: {', '.join(extra)}"))
     # A name with no counterpart counts when a name-like word of the source also went missing, or when no source
     # word sounds even loosely like it. A capitalised common word (Hurricane) counts for neither: the source may
-    # translate it (إعصار). A name the source translates instead of spelling it (القدس, Jerusalem) is a false alarm.
+    # translate it (إعصار). A name the source translates instead of spelling it (القدس, Jerusalem) would be a false alarm,
+    # unless a source word is very close to it in meaning (NAME_SAID).
     glossary_names = {w.lower() for name in glossary.swapped_in(source, target) for w in name.split()} if glossary is not None else set()
     unmatched = [w for w in names_without_counterpart(source, target) if w.lower() not in glossary_names]
     meaning = closeness_in_meaning(unmatched, source)  # empty where the embeddings cannot run
@@ -186,8 +187,8 @@ def check_translation(source: str, target: str, glossary: Glossary | None = None
         # no counterpart.
         flags.append(Flag("name", f"name not in source: {', '.join(places)} (a place the source does not name)"))
     elif unmeant := [w for w in unmatched if w in meaning and meaning[w] < NAME_MEANING]:
-        # Sounds are loose evidence (Brooks ~ بريكست); meaning sees a name that no source word is about, a common word
-        # (May, Bill) as well, which a source word that translates it would be close to.
+        # Sounds are loose evidence (a short name has many loose likenesses); meaning sees a name no source word is
+        # about, a common word (May, Bill) as well, which a source word that translates it would be close to.
         flags.append(Flag("name", f"name not in source: {', '.join(unmeant)} (no source word means it)"))
     (source_negation, source_count, source_plain), target_negation = _negations_ar(_less_articles(source, target)), negation_en(target)
     if source_negation == "strong" and not target_negation:

@@ -5,7 +5,9 @@ only the names give it away. Names in English are its capitalised words (the fir
 only when it is not a common word). Each is reduced to a consonant skeleton of sound classes (Putin →
 BTN, Trump → TRMB), and so is every word of the Arabic source (بوتين → BTN, ترامب → TRMB); a name
 whose skeleton is close to no source word's has no counterpart. Vowels, w, y, h and ع are dropped on
-both sides (Arabic writes only long vowels; English spells vowels and h freely).
+both sides (Arabic writes only long vowels; English spells vowels and h freely). Where the sentence embeddings run,
+meaning is a second witness: a name no source word is close to in meaning is not in the source, and one that a
+source word is very close to is that word (closeness_in_meaning).
 """
 
 from __future__ import annotations
